@@ -1,0 +1,17 @@
+"""relaxjax: plain Python algorithms, relaxed into smooth, jit-compiled JAX functions.
+
+    from relaxjax import relax
+
+    @relax(beta=5.0)
+    def swaps(a): ...
+
+See the README for the supported Python, the semantics and the options.
+"""
+from relaxjax.api import RelaxedFunction, relax
+from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
+from relaxjax.runtime.values import SoftBool
+from relaxjax.transforms.errors import ConversionError
+
+__all__ = ["ConversionError", "RelaxError", "RelaxedFunction", "SoftBool", "UndefinedVariableError",
+           "relax"]
+__version__ = "0.1.0"

@@ -1,0 +1,161 @@
+"""`relax`: a plain Python algorithm in, a relaxed, jit-compiled JAX function out."""
+from __future__ import annotations
+
+import functools
+import numbers
+from typing import Any, Callable, TypeVar, overload
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.conversion import convert
+from relaxjax.runtime import context
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _check_options(beta: Any, mode: str, max_iter: int) -> None:
+    if mode not in context.MODES:
+        raise ValueError(f"mode must be one of {context.MODES}, got {mode!r}")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
+        raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
+    if isinstance(beta, numbers.Real) and not beta > 0:
+        raise ValueError(f"beta must be > 0, got {beta!r}")
+
+
+def _is_static_arg(x: Any) -> bool:
+    return x is None or isinstance(x, (bool, int, str)) and not isinstance(x, np.generic)
+
+
+def _to_array(x: Any) -> Any:
+    """A call argument as JAX sees it: lists, tuples of numbers and NumPy arrays become arrays."""
+    if isinstance(x, (list, tuple)):
+        if x and _all_numbers(x):
+            try:
+                arr = np.asarray(x)
+            except ValueError:   # ragged
+                arr = None
+            if arr is not None and arr.dtype != object:
+                return jnp.asarray(arr)
+        return type(x)(_to_array(v) for v in x)
+    if isinstance(x, (float, np.ndarray, np.generic, complex)):
+        return jnp.asarray(x)
+    return x
+
+
+def _all_numbers(x: Any) -> bool:
+    if isinstance(x, (list, tuple)):
+        return all(_all_numbers(v) for v in x)
+    return isinstance(x, (numbers.Number, np.generic))
+
+
+def _to_output(x: Any) -> Any:
+    if isinstance(x, Undefined):
+        x.fail()
+    if isinstance(x, SoftBool):
+        return x.prob
+    if isinstance(x, BoundedInt):
+        return x.value
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_output(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _to_output(v) for k, v in x.items()}
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic)):
+        return jnp.asarray(x)
+    return x
+
+
+class RelaxedFunction:
+    """A relaxed, jit-compiled version of a plain Python function (made by `relax`).
+
+    Call it like the original function; `beta=` overrides the inverse temperature for one call (it is
+    a traced argument: changing it never recompiles). `.source` is the generated code.
+    """
+
+    def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int):
+        _check_options(beta, mode, max_iter)
+        if "beta" in _parameters(fn):
+            raise ValueError(f"'{fn.__name__}' has a parameter named 'beta', which relaxjax reserves for the "
+                             f"inverse temperature of a call; rename the parameter")
+        self._fn, self._beta, self.mode, self.max_iter = fn, beta, mode, max_iter
+        self._converted = convert(fn)
+        self.trace_count = 0
+        self._jitted = jax.jit(self._traced, static_argnums=(0,))
+        functools.update_wrapper(self, fn)
+
+    @property
+    def source(self) -> str:
+        """The generated Python source that runs in place of the original function."""
+        return self._converted.source
+
+    @property
+    def beta(self) -> Any:
+        """The default inverse temperature."""
+        return self._beta
+
+    def _traced(self, static: tuple, dynamic: list, beta: Any) -> Any:
+        self.trace_count += 1
+        treedef, static_leaves = static
+        leaves, it = [], iter(dynamic)
+        for s in static_leaves:
+            leaves.append(next(it) if s is _DYNAMIC else s)
+        args, kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
+        generated = self._converted.instantiate(self._fn)
+        with context.options(beta=beta, mode=self.mode, max_iter=self.max_iter):
+            return _to_output(generated(*args, **kwargs))
+
+    def __call__(self, *args: Any, beta: Any = None, **kwargs: Any) -> Any:
+        if beta is None:
+            beta = self._beta
+        elif isinstance(beta, numbers.Real) and not beta > 0:
+            raise ValueError(f"beta must be > 0, got {beta!r}")
+        args, kwargs = [_to_array(a) for a in args], {k: _to_array(v) for k, v in kwargs.items()}
+        leaves, treedef = jax.tree_util.tree_flatten((tuple(args), kwargs))
+        static = tuple(_DYNAMIC if not _is_static_arg(x) else x for x in leaves)
+        dynamic = [x for x in leaves if not _is_static_arg(x)]
+        return self._jitted((treedef, static), dynamic, jnp.asarray(beta, float_dtype()))
+
+    def __repr__(self) -> str:
+        return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r}>"
+
+
+class _Dynamic:
+    def __repr__(self) -> str:
+        return "<dynamic>"
+
+
+_DYNAMIC = _Dynamic()
+
+
+def _parameters(fn: Callable) -> set[str]:
+    try:
+        import inspect
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+@overload
+def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...) -> RelaxedFunction: ...
+
+
+@overload
+def relax(fn: None = None, *, beta: float = ..., mode: str = ...,
+          max_iter: int = ...) -> Callable[[F], RelaxedFunction]: ...
+
+
+def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxed",
+          max_iter: int = 100) -> Any:
+    """Convert a plain Python function into a relaxed, jit-compiled JAX function.
+
+    Every comparison of floating values becomes a probability under logistic noise of scale `1/beta`;
+    `if` merges the states of both branches by that probability, `while` returns the state expected
+    over its halting step (at most `max_iter` body runs), `min`/`max`/`abs` take their smooth forms.
+    `mode="hard"` computes exactly what CPython computes. Usable as `@relax`, `@relax(beta=5.0)` or
+    `relax(fn, mode="hard")`.
+    """
+    if fn is None:
+        return lambda f: RelaxedFunction(f, beta, mode, max_iter)
+    return RelaxedFunction(fn, beta, mode, max_iter)

@@ -1,0 +1,139 @@
+"""Python builtins inside a relaxed function, and the dispatch of every call.
+
+| builtin | static | hard traced | soft traced (relaxed mode) |
+| --- | --- | --- | --- |
+| `min(a, b, ...)`, `min(array)` | Python | `jnp.min` | softmin: `sum_i softmax(-beta * x)_i x_i` (two values: the `if` form) |
+| `max(...)` | Python | `jnp.max` | softmax-weighted, `softmax(beta * x)` |
+| `abs(x)` | Python | `jnp.abs` | the `if` form: `x * tanh(beta * x / 2)` |
+| `len(x)` | Python | the static length of the leading axis | the same |
+| `range(...)` | Python | a range masked at its largest trip count | an error (a bound may not depend on soft data) |
+| `float(x)` | Python | `x` as a float array | the same |
+| `int(x)` | Python | truncation toward 0 | an error (no relaxation of `int` yet) |
+| `bool(x)` | Python | `x != 0` | `P(x != 0)` |
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+
+from relaxjax.runtime import context, relaxations
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.indexing import as_array
+from relaxjax.runtime.logic import truth
+from relaxjax.runtime.loops import range_
+from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, float_dtype, is_floating, is_static,
+                                     unwrap)
+
+
+def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: str) -> Any:
+    if kwargs:
+        return python(*args, **kwargs)
+    items = args[0] if len(args) == 1 else args
+    if isinstance(items, Undefined):
+        items.fail()
+    if len(args) == 1 and not isinstance(items, (list, tuple)):
+        if is_static(items):
+            return python(items)
+        values = jnp.asarray(unwrap(items))
+        if values.ndim == 0:
+            raise TypeError(f"'{name}' of a 0-d array: pass several values or an array")
+    else:
+        if all(is_static(v) for v in items):
+            return python(items)
+        parts = [jnp.asarray(unwrap(v)) if not isinstance(v, (list, tuple)) else as_array(v) for v in items]
+        dtype = jnp.result_type(*parts)
+        shape = jnp.broadcast_shapes(*[p.shape for p in parts])
+        values = jnp.stack([jnp.broadcast_to(p.astype(dtype), shape) for p in parts])
+    opts = context.current()
+    if opts.hard or not jnp.issubdtype(values.dtype, jnp.floating):
+        return jnp.min(values, axis=0) if sign > 0 else jnp.max(values, axis=0)
+    weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0)
+    return relaxations.weighted_sum(weights, values, axis=0)
+
+
+def min_(*args: Any, **kwargs: Any) -> Any:
+    """`min(...)`; relaxed: softmin weights `softmax(-beta * x)` times the values."""
+    return _extremum(args, kwargs, builtins.min, 1.0, "min")
+
+
+def max_(*args: Any, **kwargs: Any) -> Any:
+    """`max(...)`; relaxed: softmax weights `softmax(beta * x)` times the values."""
+    return _extremum(args, kwargs, builtins.max, -1.0, "max")
+
+
+def abs_(x: Any) -> Any:
+    """`abs(x)`; relaxed: `x * tanh(beta * x / 2)`, the `if` form `x * P(x > 0) - x * P(x < 0)`."""
+    if is_static(x):
+        return builtins.abs(x)
+    opts = context.current()
+    if opts.hard or not is_floating(x):
+        return jnp.abs(unwrap(x))
+    return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta)
+
+
+def len_(x: Any) -> int:
+    """`len(x)`: the static length of a list or of an array's leading axis."""
+    if isinstance(x, Undefined):
+        x.fail()
+    if is_static(x):
+        return builtins.len(x)
+    shape = jnp.shape(unwrap(x))
+    if not shape:
+        raise TypeError("len() of a 0-d array")
+    return shape[0]
+
+
+def float_(x: Any = 0.0) -> Any:
+    """`float(x)`; a traced value becomes a floating array (a SoftBool its probability)."""
+    if is_static(x):
+        return builtins.float(x)
+    return jnp.asarray(unwrap(x)).astype(jnp.promote_types(jnp.result_type(unwrap(x)), float_dtype()))
+
+
+def int_(x: Any = 0) -> Any:
+    """`int(x)`: exact truncation toward zero on static and hard values; soft values are an error."""
+    if is_static(x):
+        return builtins.int(x)
+    if isinstance(x, BoundedInt):
+        return x
+    if is_floating(x) and not context.current().hard:
+        raise RelaxError("int() of a soft (floating) value has no relaxation yet; keep the value as a "
+                         "float (indexing with a float is soft indexing) or compute it from hard data")
+    x = jnp.asarray(unwrap(x))
+    return jnp.trunc(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(int)
+
+
+def bool_(x: Any = False) -> Any:
+    """`bool(x)`: the truth value (a probability when `x` is soft)."""
+    return truth(x)
+
+
+def print_(*args: Any, sep: str = " ", end: str = "\n", **kwargs: Any) -> None:
+    """`print(...)`: Python's print for static values, `jax.debug.print` when a value is traced."""
+    if all(is_static(a) for a in args) or kwargs:
+        builtins.print(*args, sep=sep, end=end, **kwargs)
+        return
+    values = [a.prob if isinstance(a, SoftBool) else unwrap(a) for a in args]
+    fmt = sep.join("{}" for _ in values) + ("" if end == "\n" else end)
+    jax.debug.print(fmt, *values)
+
+
+BUILTINS: dict[Any, Callable] = {
+    builtins.min: min_, builtins.max: max_, builtins.abs: abs_, builtins.len: len_,
+    builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.bool: bool_,
+    builtins.print: print_,
+}
+
+
+def call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Every call in a relaxed function: builtins go to their relaxed versions, the rest run as is."""
+    if isinstance(func, Undefined):
+        func.fail()
+    try:
+        replacement = BUILTINS.get(func)
+    except TypeError:  # unhashable callables
+        replacement = None
+    return (replacement or func)(*args, **kwargs)

@@ -1,0 +1,161 @@
+"""The loop-carried state of a scan: its type (a spec), and conversion to and from array leaves.
+
+`lax.scan` needs a carry of fixed shapes and dtypes, but a relaxed loop body may change the type of a
+variable: an int counter that a soft `if` updates becomes a float expectation, `swapped = True` becomes
+a SoftBool. The loop operators start from the spec of the initial state, and whenever the body returns
+a wider type they `join` the two specs and trace again (a few times at most: joins only widen).
+
+A spec is a tuple:
+- `("static", value)`: a Python value the body leaves unchanged; it stays out of the carry.
+- `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
+- `("array", shape, dtype)` and `("soft", shape, dtype)` (a SoftBool's probability): one leaf each.
+- `("seq", type, specs)`: a tuple, or a list whose elements cannot be stacked into one array.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype, is_static
+
+
+def spec_of(value: Any) -> tuple:
+    """The spec of one state value."""
+    if isinstance(value, Undefined):
+        return ("undef", value.name)
+    if isinstance(value, SoftBool):
+        prob = jnp.asarray(value.prob)
+        return ("soft", prob.shape, prob.dtype)
+    if isinstance(value, list):
+        from relaxjax.runtime.indexing import stackable, as_array
+        if stackable(value):
+            arr = as_array(value)
+            return ("array", arr.shape, arr.dtype)
+        return ("seq", list, tuple(spec_of(v) for v in value))
+    if isinstance(value, tuple):
+        return ("seq", tuple, tuple(spec_of(v) for v in value))
+    if isinstance(value, BoundedInt):
+        value = value.value
+    if is_static(value):
+        return ("static", value)
+    arr = jnp.asarray(value)
+    return ("array", arr.shape, arr.dtype)
+
+
+def _static_array_spec(value: Any) -> tuple | None:
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        return ("array", (), jnp.result_type(value))
+    return None
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[0] == "static":
+        try:
+            return type(a[1]) is type(b[1]) and bool(a[1] == b[1])
+        except Exception:
+            return a[1] is b[1]
+    if a[0] == "seq":
+        return a[1] is b[1] and len(a[2]) == len(b[2]) and all(map(_same, a[2], b[2]))
+    return a == b
+
+
+def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
+    """The narrowest spec that holds values of both specs (raises when none exists)."""
+    if _same(a, b):
+        return a
+    if a[0] == "undef":
+        return b
+    if b[0] == "undef":
+        return a
+    if a[0] == "static":
+        a = _static_array_spec(a[1]) or _fail(name, a, b)
+    if b[0] == "static":
+        b = _static_array_spec(b[1]) or _fail(name, a, b)
+    if a[0] == "seq" and b[0] == "seq":
+        if a[1] is not b[1] or len(a[2]) != len(b[2]):
+            _fail(name, a, b)
+        return ("seq", a[1], tuple(join(x, y, f"{name}[{i}]") for i, (x, y) in enumerate(zip(a[2], b[2]))))
+    if a[0] == "seq" or b[0] == "seq":
+        _fail(name, a, b)
+    if a[1] != b[1]:
+        raise RelaxError(f"'{name}' changes shape from {a[1]} to {b[1]} inside a loop; a relaxed loop "
+                         f"must keep the shapes of its variables")
+    if a[0] == "soft" or b[0] == "soft":
+        other = b if a[0] == "soft" else a
+        if other[0] == "soft" or other[2] == jnp.bool_:
+            return ("soft", a[1], jnp.promote_types(a[2] if a[0] == "soft" else b[2], float_dtype()))
+        return ("array", a[1], jnp.promote_types(other[2], float_dtype()))
+    return ("array", a[1], jnp.promote_types(a[2], b[2]))
+
+
+def _fail(name: str, a: tuple, b: tuple):
+    raise RelaxError(f"'{name}' changes from {_describe(a)} to {_describe(b)} inside a loop; a relaxed "
+                     f"loop must keep the structure of its variables")
+
+
+def _describe(spec: tuple) -> str:
+    if spec[0] == "static":
+        return f"the Python value {spec[1]!r}"
+    if spec[0] == "seq":
+        return f"a {spec[1].__name__} of length {len(spec[2])}"
+    return f"an array of shape {spec[1]} and dtype {spec[2]}"
+
+
+def to_leaves(value: Any, spec: tuple) -> list:
+    """The carry leaves of `value` in the layout of `spec` (zeros for a variable with no value yet)."""
+    kind = spec[0]
+    if kind in ("static", "undef"):
+        return []
+    if kind == "seq":
+        if isinstance(value, Undefined):
+            value = spec[1](Undefined(value.name) for _ in spec[2])
+        return [leaf for v, s in zip(value, spec[2]) for leaf in to_leaves(v, s)]
+    if isinstance(value, Undefined):
+        return [jnp.zeros(spec[1], spec[2])]
+    if isinstance(value, list):
+        from relaxjax.runtime.indexing import as_array
+        value = as_array(value)
+    if isinstance(value, SoftBool):
+        value = value.prob
+    elif isinstance(value, BoundedInt):
+        value = value.value
+    return [jnp.broadcast_to(jnp.asarray(value, spec[2]), spec[1])]
+
+
+def from_leaves(spec: tuple, leaves: Iterator) -> Any:
+    """Rebuild a state value from carry leaves (consumes them from the iterator)."""
+    kind = spec[0]
+    if kind == "static":
+        return spec[1]
+    if kind == "undef":
+        return Undefined(spec[1])
+    if kind == "seq":
+        return spec[1](from_leaves(s, leaves) for s in spec[2])
+    leaf = next(leaves)
+    return SoftBool(leaf) if kind == "soft" else leaf
+
+
+def flatten(values: tuple, specs: tuple) -> list:
+    """The leaves of a whole state tuple."""
+    return [leaf for v, s in zip(values, specs) for leaf in to_leaves(v, s)]
+
+
+def unflatten(specs: tuple, leaves: list) -> tuple:
+    """The state tuple back from its leaves."""
+    it = iter(leaves)
+    return tuple(from_leaves(s, it) for s in specs)
+
+
+def join_states(specs: tuple, values: tuple, names: tuple[str, ...]) -> tuple:
+    """Specs widened to also hold `values`."""
+    return tuple(join(s, spec_of(v), n) for s, v, n in zip(specs, values, names))
+
+
+def same_specs(a: tuple, b: tuple) -> bool:
+    """Whether two state specs are identical."""
+    return len(a) == len(b) and all(map(_same, a, b))

@@ -1,0 +1,54 @@
+"""The options a relaxed function is being traced with (beta, mode, max_iter).
+
+Operators read them from here instead of taking them as arguments, so that generated code stays close
+to the user's source. `RelaxedFunction` pushes the options around each trace; tests of single operators
+use `options(...)` directly.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+from typing import Any, Iterator
+
+MODES = ("relaxed", "hard")
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """What one trace of a relaxed function runs with.
+
+    `beta` may be a traced value (it is an argument of the jitted function); `mode` and `max_iter` are
+    structural and change the compiled program.
+    """
+
+    beta: Any = 10.0
+    mode: str = "relaxed"
+    max_iter: int = 100
+
+    @property
+    def hard(self) -> bool:
+        return self.mode == "hard"
+
+
+_local = threading.local()
+
+
+def current() -> Options:
+    """The innermost active options (defaults when none are active)."""
+    stack = getattr(_local, "stack", None)
+    return stack[-1] if stack else Options()
+
+
+@contextlib.contextmanager
+def options(**kwargs: Any) -> Iterator[Options]:
+    """Run the enclosed code with these options, e.g. `with options(beta=5.0, mode="hard"):`."""
+    opts = dataclasses.replace(current(), **kwargs)
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    stack.append(opts)
+    try:
+        yield opts
+    finally:
+        stack.pop()

@@ -1,0 +1,134 @@
+"""Reading and writing elements: `a[i]`, `a[i][j]`, `a[i, j]`, `a[i] = v`.
+
+| index | read `a[i]` | write `a[i] = v` |
+| --- | --- | --- |
+| static int, slice | exact (Python lists stay lists) | exact, on a copy |
+| hard traced int | exact (lists become arrays); out of range clamps, as in JAX | exact |
+| soft (a float, e.g. an expected count) | `sum_j w_j a[j]`, `w_j = P(round(i + e) = j)` | `a[j] = w_j v + (1 - w_j) a[j]` for every j |
+
+Lists and arrays are values: `a[i] = v` rebinds `a` to an updated copy, so a second name bound to the
+same list does not see the change (CPython would). Writing a float into an integer array promotes the
+array to float (as a Python list would hold the float), never truncates.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.runtime import context, relaxations
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, is_floating, is_number, is_static,
+                                     unwrap)
+
+
+def stackable(value: Any) -> bool:
+    """Whether a (nested) list holds numbers of one shape, so that it can become one array."""
+    if isinstance(value, (list, tuple)):
+        if not value or not all(stackable(v) for v in value):
+            return False
+        shapes = {jnp.shape(as_array(v)) if isinstance(v, (list, tuple)) else jnp.shape(unwrap(v))
+                  for v in value}
+        return len(shapes) == 1
+    return is_number(value) and not isinstance(value, Undefined)
+
+
+def as_array(value: Any) -> Any:
+    """A (nested) list of numbers as one array; arrays pass through."""
+    if isinstance(value, (list, tuple)):
+        if not stackable(value):
+            raise RelaxError("a list is indexed with a traced index, which needs it as one array, but its "
+                             "elements are not numbers of one shape")
+        parts = [as_array(v) for v in value]
+        dtype = jnp.result_type(*parts)
+        return jnp.stack([jnp.asarray(p, dtype) for p in parts])
+    if isinstance(value, Undefined):
+        value.fail()
+    return jnp.asarray(unwrap(value))
+
+
+def _is_soft_index(i: Any) -> bool:
+    return not context.current().hard and is_floating(i)
+
+
+def _check_index(i: Any) -> None:
+    if isinstance(i, Undefined):
+        i.fail()
+    if isinstance(i, float) or (is_floating(i) and context.current().hard):
+        raise RelaxError(f"an index must be an integer, got a {type(i).__name__} "
+                         f"(in hard mode, as in Python, floats cannot index)")
+
+
+def getitem(a: Any, index: Any) -> Any:
+    """`a[index]` (`index` a tuple for `a[i, j]`)."""
+    if isinstance(a, Undefined):
+        a.fail()
+    parts = index if isinstance(index, tuple) else (index,)
+    for i in parts:
+        _check_index(i)
+    if all(is_static(i) for i in parts) and not isinstance(a, SoftBool):
+        if isinstance(a, (list, tuple, str, dict, range)) or is_static(a):
+            return a[index]
+        return jnp.asarray(a)[index] if isinstance(a, np.ndarray) else a[index]
+    arr = as_array(a)
+    if any(_is_soft_index(i) for i in parts):
+        return _soft_read(arr, parts)
+    return arr[tuple(unwrap(i) for i in parts) if isinstance(index, tuple) else unwrap(index)]
+
+
+def _soft_read(arr: Any, parts: tuple) -> Any:
+    beta = context.current().beta
+    for axis, i in enumerate(parts):
+        if _is_soft_index(i):
+            w = relaxations.index_weights(unwrap(i), arr.shape[axis], beta)
+            moved = jnp.moveaxis(arr, axis, -1)
+            arr = jnp.moveaxis(relaxations.weighted_sum(w, moved, axis=-1)[..., None], -1, axis)
+    return arr[tuple(0 if _is_soft_index(i) else unwrap(i) for i in parts)]
+
+
+def setitem(a: Any, path: tuple, value: Any) -> Any:
+    """`a[path[0]][path[1]]... = value`, returning the updated copy of `a`.
+
+    Each element of `path` is one subscript; a tuple element is a multi-index (`a[i, j] = v`).
+    """
+    if isinstance(a, Undefined):
+        a.fail()
+    head, rest = path[0], path[1:]
+    parts = head if isinstance(head, tuple) else (head,)
+    for i in parts:
+        if not isinstance(i, slice):
+            _check_index(i)
+    if isinstance(a, list) and all(is_static(i) for i in parts):
+        new = list(a)
+        new[head] = setitem(a[head], rest, value) if rest else value
+        return new
+    if isinstance(a, tuple):
+        raise RelaxError("tuples cannot be changed; use a list or an array")
+    arr = as_array(a)
+    if rest:
+        return setitem(arr, (head,), setitem(getitem(arr, head), rest, value))
+    value_arr = as_array(value) if isinstance(value, (list, tuple)) else jnp.asarray(unwrap(value))
+    dtype = jnp.result_type(arr, value_arr)
+    arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)
+    if any(_is_soft_index(i) for i in parts):
+        return _soft_write(arr, parts, value_arr)
+    key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
+    return arr.at[key].set(value_arr)
+
+
+def _soft_write(arr: Any, parts: tuple, value: Any) -> Any:
+    """a[j...] = w_j v + (1 - w_j) a[j...], with w the product of per-axis position weights."""
+    beta = context.current().beta
+    weights = jnp.ones((), arr.dtype)
+    for axis, i in enumerate(parts):
+        if isinstance(i, slice):
+            raise RelaxError("a slice together with a soft index is not supported in an assignment")
+        size = arr.shape[axis]
+        if _is_soft_index(i):
+            w = relaxations.index_weights(unwrap(i), size, beta)
+        else:
+            w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(arr.dtype)
+        weights = weights[..., None] * w
+    weights = weights.reshape(weights.shape + (1,) * (arr.ndim - len(parts)))
+    return relaxations.mix(weights, value, arr)

@@ -1,0 +1,232 @@
+"""`for` and `while` loops.
+
+`for` over
+- a static range of at most `UNROLL_MAX` steps, a list or a tuple: a Python loop while tracing (the
+  loop variable stays static);
+- a longer static range or an array: one `lax.scan` (constant program size). The loop variable is a
+  `BoundedInt`, so an inner `range(n - 1 - i)` knows its largest trip count;
+- a range with a traced bound (`range(i + 1, n)`, `i` the index of an enclosing scan): a scan over the
+  largest trip count, the steps past the real bound masked out exactly. A bound with no static limit
+  (a hard value computed from data) is masked at `max_iter` steps; a bound that depends on soft data is
+  an error.
+If a scan body cannot run with a traced index (it indexes a tuple of non-numbers with it, say), the
+loop runs unrolled instead.
+
+`while test: body` returns the state expected over the halting step (DESIGN.md §1). With `c_t` the
+test on state `x_t`, the result is `x_0` if not c_0, else `x_1` if not c_1, ... : the nested merge
+`merge(c_0, merge(c_1, ..., x_1), x_0)`, with the mass still running after `max_iter` body runs given
+to the last state. A static test runs as plain Python. Iterations run unrolled while the static part of
+the state changes (the paper's bubble sort: the pass length `n` shrinks until `swapped` becomes the
+constant False); once it stops changing, the remaining steps up to `max_iter` run as one scan that
+records `(c_t, x_t)`, and a reverse scan folds the merges.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from relaxjax.runtime import context
+from relaxjax.runtime.carry import flatten, join_states, same_specs, spec_of, unflatten
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.logic import truth
+from relaxjax.runtime.merge import merge_states
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, unwrap
+
+UNROLL_MAX = 4
+
+_NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+                 jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError)
+
+
+class TracedRange:
+    """`range(start, stop, step)` with a traced start or stop; `step` is static."""
+
+    def __init__(self, start: Any, stop: Any, step: int):
+        self.start, self.stop, self.step = start, stop, step
+
+
+def range_(*args: Any) -> Any:
+    """`range(...)`: a Python range for static bounds, a `TracedRange` for hard traced ones."""
+    for a in args:
+        if isinstance(a, Undefined):
+            a.fail()
+    if all(is_static(a) for a in args):
+        return range(*args)
+    if any(is_floating(a) for a in args):
+        raise RelaxError("a loop bound depends on soft (floating) data; loop bounds must be static or "
+                         "hard integers. Loop over a static bound and skip iterations with `if` instead")
+    start, stop, step = (0, args[0], 1) if len(args) == 1 else (args + (1,))[:3]
+    if not is_static(step):
+        raise RelaxError("the step of a range over traced bounds must be a static int")
+    if step == 0:
+        raise ValueError("range() arg 3 must not be zero")
+    return TracedRange(start, stop, step)
+
+
+def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
+    """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple."""
+    if isinstance(iterable, Undefined):
+        iterable.fail()
+    if isinstance(iterable, range):
+        if len(iterable) <= UNROLL_MAX:
+            return _unrolled(iterable, body, state)
+        lo, hi = min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
+        xs = jnp.arange(iterable.start, iterable.stop, iterable.step)
+        step = lambda s, k: (body(BoundedInt(k, lo, hi), *s), ())
+        return _scan_or_unroll(step, state, names, xs, lambda: _unrolled(iterable, body, state))
+    if isinstance(iterable, TracedRange):
+        return _masked_range(iterable, body, state, names)
+    if isinstance(iterable, (jax.Array,)) or hasattr(iterable, "__jax_array__"):
+        arr = jnp.asarray(unwrap(iterable))
+        if arr.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        step = lambda s, x: (body(x, *s), ())
+        return _scan_or_unroll(step, state, names, arr,
+                               lambda: _unrolled([arr[k] for k in range(arr.shape[0])], body, state))
+    return _unrolled(iterable, body, state)
+
+
+def _unrolled(items: Any, body: Callable[..., tuple], state: tuple) -> tuple:
+    for item in items:
+        state = body(item, *state)
+    return state
+
+
+def _scan_or_unroll(step: Callable, state: tuple, names: tuple[str, ...], xs: Any,
+                    unrolled: Callable[[], tuple]) -> tuple:
+    try:
+        final, _ = scan(step, state, names, xs)
+    except _NEEDS_STATIC:
+        return unrolled()
+    return final
+
+
+class _Widen(Exception):
+    def __init__(self, token: object, specs: tuple):
+        super().__init__("loop carry widened")
+        self.token, self.specs = token, specs
+
+
+def scan(step: Callable[[tuple, Any], tuple[tuple, Any]], state: tuple, names: tuple[str, ...], xs: Any,
+         length: int | None = None, reverse: bool = False) -> tuple[tuple, Any]:
+    """`lax.scan` over a state tuple of any relaxjax values; `step(state, x)` returns `(state, ys)`.
+
+    The carry's specs start from the initial state and widen (int -> float, bool -> SoftBool, static ->
+    traced) until the body returns what it was given; each widening traces the body once more.
+    """
+    specs = tuple(spec_of(v) for v in state)
+    for _ in range(16):
+        token = object()
+
+        def body(leaves, x, specs=specs, token=token):
+            out, ys = step(unflatten(specs, leaves), x)
+            widened = join_states(specs, out, names)
+            if not same_specs(widened, specs):
+                raise _Widen(token, widened)
+            return flatten(out, specs), ys
+
+        try:
+            final, ys = lax.scan(body, flatten(state, specs), xs, length=length, reverse=reverse)
+        except _Widen as w:
+            if w.token is not token:
+                raise
+            specs = w.specs
+            continue
+        return unflatten(specs, final), ys
+    raise RelaxError("the types of a loop's variables did not settle")  # pragma: no cover
+
+
+def _bounds(x: Any) -> tuple[int, int] | None:
+    if is_static(x):
+        return int(x), int(x)
+    if isinstance(x, BoundedInt):
+        return x.lo, x.hi
+    return None
+
+
+def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
+                  names: tuple[str, ...]) -> tuple:
+    start_b, stop_b, step = _bounds(rng.start), _bounds(rng.stop), rng.step
+    if start_b and stop_b:
+        span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
+        trips = max(0, math.ceil(span / abs(step)))
+        lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
+    else:
+        trips, lo, hi = context.current().max_iter, None, None
+    if trips == 0:
+        return state
+    start, stop = jnp.asarray(unwrap(rng.start)), jnp.asarray(unwrap(rng.stop))
+
+    def step_fn(s, k):
+        i = start + k * step
+        active = i < stop if step > 0 else i > stop
+        item = BoundedInt(i, lo, hi) if lo is not None else i
+        return merge_states(active, body(item, *s), s, names), ()
+
+    final, _ = scan(step_fn, state, names, jnp.arange(trips))
+    return final
+
+
+def _static_parts_equal(a: tuple, b: tuple) -> bool:
+    if a[0] == "static" or b[0] == "static":
+        return a[0] == b[0] and same_specs((a,), (b,))
+    if a[0] == "seq" or b[0] == "seq":
+        return a[0] == b[0] and len(a[2]) == len(b[2]) and all(map(_static_parts_equal, a[2], b[2]))
+    return True
+
+
+def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+               names: tuple[str, ...]) -> tuple:
+    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step."""
+    max_iter = context.current().max_iter
+    exits: list[tuple[Any, tuple]] = []
+    while True:
+        c = truth(test(*state))
+        if isinstance(c, bool):
+            if not c:
+                break
+            state = body(*state)
+            continue
+        if len(exits) >= max_iter:
+            break
+        new_state = body(*state)
+        exits.append((c, state))
+        old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, new_state))
+        state = new_state
+        if all(map(_static_parts_equal, old_specs, new_specs)):
+            state = _scanned_while(test, body, state, names, max_iter - len(exits))
+            break
+    for c, s in reversed(exits):
+        state = merge_states(c, state, s, names)
+    return state
+
+
+def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+                   names: tuple[str, ...], steps: int) -> tuple:
+    """The halting mixture of up to `steps` more iterations whose static state no longer changes."""
+    if steps <= 0:
+        return state
+    seen: dict[str, Any] = {}
+
+    def record(s, _):
+        c = truth(test(*s))
+        specs = tuple(spec_of(v) for v in s)
+        # The last trace is the one whose carry layout held: remember how x_t and c_t were recorded.
+        seen.update(specs=specs, soft=isinstance(c, SoftBool))
+        c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
+        return body(*s), (c_leaf, flatten(s, specs))
+
+    last, (cs, xs_leaves) = scan(record, state, names, None, length=steps)
+    specs, is_soft = seen["specs"], seen["soft"]
+
+    def fold(result, x):
+        c_leaf, leaves = x
+        c = SoftBool(c_leaf) if is_soft else c_leaf
+        return merge_states(c, result, unflatten(specs, leaves), names), ()
+
+    result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
+    return result

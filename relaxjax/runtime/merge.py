@@ -1,0 +1,69 @@
+"""Merging the states of two branches: the value of a variable after `if c: A else: B`.
+
+| the two values | hard test `c` (bool array) | soft test `c` (probability p) |
+| --- | --- | --- |
+| equal static values | that value | that value |
+| truth values (bools, bool arrays, SoftBools) | `where(c, a, b)` | `SoftBool(p * a + (1 - p) * b)` |
+| numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float: ints become expectations) |
+| lists / tuples of equal length | element by element | element by element |
+| a value and an undefined one | undefined | undefined |
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jax.numpy as jnp
+
+from relaxjax.runtime import relaxations
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
+                                     unwrap)
+
+
+def _same_static(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if not (is_static(a) and is_static(b)) or type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
+    """`a if test else b` for a traced `test` (a bool array or a SoftBool), leaf by leaf."""
+    if _same_static(a, b):
+        return a
+    if isinstance(a, Undefined):
+        return a
+    if isinstance(b, Undefined):
+        return b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        if type(a) is not type(b) or len(a) != len(b):
+            raise RelaxError(f"'{name}' is a {type(a).__name__} of length {len(a)} on one path and a "
+                             f"{type(b).__name__} of length {len(b)} on the other; a relaxed branch or loop "
+                             f"must keep the structure of its variables")
+        return type(a)(merge(test, x, y, f"{name}[{i}]") for i, x, y in zip(range(len(a)), a, b))
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        from relaxjax.runtime.indexing import as_array
+        a, b = as_array(a), as_array(b)
+    if not (is_number(a) and is_number(b)):
+        raise RelaxError(f"'{name}' holds {type(a).__name__} and {type(b).__name__} on the two paths of a "
+                         f"traced decision; relaxjax can only merge numbers, truth values and lists of them")
+    if isinstance(test, SoftBool):
+        p = test.prob
+        if is_boollike(a) and is_boollike(b):
+            return SoftBool(relaxations.mix(p, as_float(a), as_float(b)))
+        return relaxations.mix(p, as_float(a), as_float(b))
+    if isinstance(a, SoftBool) or isinstance(b, SoftBool):
+        return SoftBool(jnp.where(test, as_float(a), as_float(b)))
+    a, b = unwrap(a), unwrap(b)
+    dtype = jnp.result_type(a, b)
+    return jnp.where(test, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+
+
+def merge_states(test: Any, a: tuple, b: tuple, names: tuple[str, ...]) -> tuple:
+    """`merge` over the state tuples two branches return, one name per variable."""
+    return tuple(merge(test, x, y, n) for x, y, n in zip(a, b, names))
+

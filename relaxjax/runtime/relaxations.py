@@ -1,0 +1,84 @@
+"""The closed forms of DESIGN.md §1 under logistic noise of scale 1/beta, in numerically stable form.
+
+Each function takes plain arrays and returns arrays; dispatch on the kind of value happens in the
+operators that call them.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+_LOG4 = math.log(4.0)
+
+
+def difference(a: Any, b: Any) -> Any:
+    """`b - a`, with equal values (two equal infinities included) a tie at 0 instead of NaN."""
+    return jnp.where(a == b, 0.0, b - a)
+
+
+def p_less(a: Any, b: Any, beta: Any) -> Any:
+    """P(a + e < b) = sigmoid(beta * (b - a)); `<=` gets the same value (ties are 1/2)."""
+    return jax.nn.sigmoid(beta * difference(a, b))
+
+
+def p_equal(a: Any, b: Any, beta: Any) -> Any:
+    """sech(beta * (a - b) / 2) ** 2, the logistic density scaled to 1 at a == b.
+
+    Computed as 4 sigmoid(z) sigmoid(-z) in log space, so no overflow at any beta.
+    """
+    z = beta * difference(a, b)
+    return jnp.exp(_LOG4 + jax.nn.log_sigmoid(z) + jax.nn.log_sigmoid(-z))
+
+
+def mix(p: Any, a: Any, b: Any) -> Any:
+    """p * a + (1 - p) * b, exact where p is 0 or 1, also when a or b is infinite.
+
+    Where an infinite value has a probability strictly between 0 and 1, the result is that infinity
+    and no gradient flows through it (the derivative of an infinite expectation has no meaning).
+    """
+    p = jnp.asarray(p)
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    finite = jnp.isfinite(a) & jnp.isfinite(b)
+    a_safe, b_safe = jnp.where(finite, a, 0.0), jnp.where(finite, b, 0.0)
+    inner = b_safe + p * (a_safe - b_safe)
+    blend = jax.lax.stop_gradient(jnp.where(p > 0, a, 0.0) * p + jnp.where(p < 1, b, 0.0) * (1 - p))
+    outer = jnp.where(p >= 1, a, jnp.where(p <= 0, b, blend))
+    return jnp.where(finite, inner, outer)
+
+
+def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:
+    """softmax(-beta * values) along `axis`: the probability that each value is the smallest.
+
+    With two values this equals `p_less`; values of +inf get weight 0 (all +inf: uniform weights).
+    """
+    logits = -beta * jnp.where(jnp.isposinf(values), jnp.inf, values)
+    all_inf = jnp.all(jnp.isneginf(logits), axis=axis, keepdims=True)
+    return jax.nn.softmax(jnp.where(all_inf, 0.0, logits), axis=axis)
+
+
+def weighted_sum(weights: Any, values: Any, axis: int = 0) -> Any:
+    """sum(weights * values) along `axis`, where a zero weight contributes 0 even to an infinite value."""
+    keep = weights > 0
+    return jnp.sum(jnp.where(keep, weights * jnp.where(keep, values, 0.0), 0.0), axis=axis)
+
+
+def soft_abs(x: Any, beta: Any) -> Any:
+    """The `if` form of abs: x * P(x > 0) - x * P(x < 0) = x * tanh(beta * x / 2)."""
+    return x * jnp.tanh(beta * x / 2)
+
+
+def index_weights(index: Any, size: int, beta: Any) -> Any:
+    """P(round(index + e) = j) for j in 0..size-1, the tails folded onto the first and last position.
+
+    Differences of logistic CDFs at j +- 1/2; returns an array of shape `index.shape + (size,)`.
+    """
+    index = jnp.asarray(index)[..., None]
+    edges = jnp.arange(size - 1, dtype=index.dtype) + 0.5
+    cdf = jax.nn.sigmoid(beta * (edges - index))
+    ones = jnp.ones_like(cdf[..., :1])
+    upper = jnp.concatenate([cdf, ones], axis=-1)
+    lower = jnp.concatenate([jnp.zeros_like(ones), cdf], axis=-1)
+    return upper - lower

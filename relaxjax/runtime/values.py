@@ -1,0 +1,225 @@
+"""The kinds of value a relaxed program holds, and the small types that mark them.
+
+- static: Python values (ints, floats, bools, lists of them, shapes). Decisions on them are plain Python.
+- hard traced: JAX integer or bool arrays. Decisions on them are exact.
+- soft traced: floating JAX arrays. Decisions on them are relaxed.
+
+`SoftBool` is a truth value known only as a probability; `BoundedInt` is a traced loop index that knows
+its static range (so `range(n - 1 - i)` has a known largest trip count); `Undefined` stands for a
+variable that has no value on some path.
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.runtime.errors import UndefinedVariableError
+
+
+def is_traced(x: Any) -> bool:
+    """True for JAX arrays (concrete or tracers) and NumPy arrays, the values that are not static."""
+    return isinstance(x, (jax.Array, np.ndarray, np.generic, SoftBool, BoundedInt))
+
+
+def is_static(x: Any) -> bool:
+    """True for Python values whose decisions run as plain Python while tracing."""
+    return not is_traced(x) and not isinstance(x, Undefined)
+
+
+def is_floating(x: Any) -> bool:
+    """True for a traced floating value (soft data in relaxed mode)."""
+    if isinstance(x, SoftBool):
+        return True
+    if isinstance(x, (jax.Array, np.ndarray, np.generic)):
+        return jnp.issubdtype(x.dtype, jnp.floating)
+    return False
+
+
+def is_boollike(x: Any) -> bool:
+    """Python bools, bool arrays and SoftBools: values that merge into probabilities."""
+    if isinstance(x, (bool, np.bool_, SoftBool)):
+        return True
+    return isinstance(x, (jax.Array, np.ndarray)) and x.dtype == jnp.bool_
+
+
+def is_number(x: Any) -> bool:
+    """Python numbers (bools included) and numeric arrays."""
+    if isinstance(x, (numbers.Number, SoftBool, BoundedInt)):
+        return True
+    return isinstance(x, (jax.Array, np.ndarray, np.generic))
+
+
+def unwrap(x: Any) -> Any:
+    """The plain value behind a marker type (`SoftBool` -> probability, `BoundedInt` -> its array)."""
+    if isinstance(x, SoftBool):
+        return x.prob
+    if isinstance(x, BoundedInt):
+        return x.value
+    if isinstance(x, Undefined):
+        x.fail()
+    return x
+
+
+def _binary(op, reflected=False):
+    def method(self, other):
+        a, b = unwrap(self), unwrap(other)
+        return op(b, a) if reflected else op(a, b)
+    return method
+
+
+class _NumberLike:
+    """Arithmetic on a marker acts on the plain value behind it (as Python's `True + 1 == 2`)."""
+
+    __slots__ = ()
+    __add__, __radd__ = _binary(operator.add), _binary(operator.add, True)
+    __sub__, __rsub__ = _binary(operator.sub), _binary(operator.sub, True)
+    __mul__, __rmul__ = _binary(operator.mul), _binary(operator.mul, True)
+    __truediv__, __rtruediv__ = _binary(operator.truediv), _binary(operator.truediv, True)
+    __floordiv__, __rfloordiv__ = _binary(operator.floordiv), _binary(operator.floordiv, True)
+    __mod__, __rmod__ = _binary(operator.mod), _binary(operator.mod, True)
+    __pow__, __rpow__ = _binary(operator.pow), _binary(operator.pow, True)
+
+    def __neg__(self):
+        return -unwrap(self)
+
+    def __pos__(self):
+        return unwrap(self)
+
+    def __jax_array__(self):
+        return jnp.asarray(unwrap(self))
+
+    @property
+    def shape(self):
+        return jnp.shape(unwrap(self))
+
+    @property
+    def dtype(self):
+        return jnp.result_type(unwrap(self))
+
+
+class SoftBool(_NumberLike):
+    """A truth value held as the probability that it is true (a floating array in [0, 1])."""
+
+    __slots__ = ("prob",)
+
+    def __init__(self, prob: Any):
+        self.prob = prob
+
+    def __bool__(self):
+        from relaxjax.runtime.errors import RelaxError
+        raise RelaxError("a soft truth value (a probability) was used where Python needs a concrete "
+                         "bool; relaxjax converts `if`, `while`, `and`, `or` and `not` for you, but not "
+                         "calls into other code that branch on it")
+
+    def __repr__(self):
+        return f"SoftBool({self.prob!r})"
+
+
+class BoundedInt(_NumberLike):
+    """A traced integer with static bounds `lo <= value <= hi` (a loop index over a static range).
+
+    Adding, subtracting or multiplying by static ints keeps the bounds, so a dependent range such as
+    `range(n - 1 - i)` knows its largest trip count while tracing.
+    """
+
+    __slots__ = ("value", "lo", "hi")
+
+    def __init__(self, value: Any, lo: int, hi: int):
+        self.value, self.lo, self.hi = value, lo, hi
+
+    def _affine(self, scale: int, shift: int, value: Any) -> "BoundedInt":
+        a, b = self.lo * scale + shift, self.hi * scale + shift
+        return BoundedInt(value, min(a, b), max(a, b))
+
+    def __add__(self, other):
+        if _is_static_int(other):
+            return self._affine(1, other, self.value + other)
+        if isinstance(other, BoundedInt):
+            return BoundedInt(self.value + other.value, self.lo + other.lo, self.hi + other.hi)
+        return self.value + unwrap(other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if _is_static_int(other):
+            return self._affine(1, -other, self.value - other)
+        if isinstance(other, BoundedInt):
+            return BoundedInt(self.value - other.value, self.lo - other.hi, self.hi - other.lo)
+        return self.value - unwrap(other)
+
+    def __rsub__(self, other):
+        if _is_static_int(other):
+            return self._affine(-1, other, other - self.value)
+        return unwrap(other) - self.value
+
+    def __mul__(self, other):
+        if _is_static_int(other):
+            return self._affine(other, 0, self.value * other)
+        return self.value * unwrap(other)
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, other):
+        if _is_static_int(other) and other > 0:
+            return BoundedInt(self.value // other, self.lo // other, self.hi // other)
+        return self.value // unwrap(other)
+
+    def __neg__(self):
+        return self._affine(-1, 0, -self.value)
+
+    def __repr__(self):
+        return f"BoundedInt({self.value!r}, lo={self.lo}, hi={self.hi})"
+
+
+def _is_static_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+class Undefined:
+    """The value of a variable that has not been assigned on the path that reaches a use.
+
+    Any use raises `UndefinedVariableError` naming the variable and the user's line.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def fail(self, *_args, **_kwargs):
+        raise UndefinedVariableError(
+            f"variable '{self.name}' is used where it has no value on every path (it is assigned only "
+            f"in some branches, only inside a loop that may not run, or it is a `for` loop variable, "
+            f"which relaxjax does not keep after its loop); assign it before this point")
+
+    __bool__ = __len__ = __iter__ = __getitem__ = __call__ = __jax_array__ = fail
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = fail
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __neg__ = __pos__ = fail
+    __lt__ = __le__ = __gt__ = __ge__ = __index__ = __float__ = __int__ = fail
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self.fail()
+
+    def __repr__(self):
+        return f"Undefined({self.name!r})"
+
+
+jax.tree_util.register_pytree_node(SoftBool, lambda s: ((s.prob,), None), lambda _, c: SoftBool(c[0]))
+
+
+def float_dtype() -> Any:
+    """The default floating dtype (float64 with `jax_enable_x64`, else float32)."""
+    return jnp.result_type(float)
+
+
+def as_float(x: Any) -> Any:
+    """`x` as a floating array (ints and bools become their value, a SoftBool its probability)."""
+    x = jnp.asarray(unwrap(x))
+    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(float_dtype())

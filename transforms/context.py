@@ -1,0 +1,29 @@
+"""What the passes share about the function being converted."""
+from __future__ import annotations
+
+import dataclasses
+
+import gast
+
+from relaxjax.transforms.errors import ConversionError
+
+RUNTIME = "rj__"   # the name under which generated code sees relaxjax.runtime
+TEMP_PREFIX = "rjtmp_"   # temporaries a pass introduces; never part of a branch or loop state
+
+
+@dataclasses.dataclass
+class Context:
+    """The file and function under conversion, and a counter for fresh names."""
+
+    filename: str
+    function_name: str
+    counter: int = 0
+
+    def fresh(self, stem: str) -> str:
+        """A new name `stem__N`, unique in this function."""
+        self.counter += 1
+        return f"{stem}__{self.counter}"
+
+    def error(self, node: gast.AST, message: str) -> ConversionError:
+        """A ConversionError at `node`'s line."""
+        return ConversionError(message, self.filename, getattr(node, "lineno", None))

@@ -1,0 +1,80 @@
+"""Expressions whose meaning relaxjax changes become runtime calls.
+
+    a < b                ->  rj__.lt(a, b)          (also <=, >, >=, ==, !=)
+    not x                ->  rj__.not_(x)
+    a and b and c        ->  rj__.and_(a, lambda: b, lambda: c)     # static short-circuit kept
+    a or b               ->  rj__.or_(a, lambda: b)
+    x if c else y        ->  rj__.if_exp(c, lambda: x, lambda: y)
+    a[i], a[i, j]        ->  rj__.getitem(a, i), rj__.getitem(a, (i, j))
+    f(x, k=v)            ->  rj__.call(f, x, k=v)    # builtins get their relaxed versions
+"""
+from __future__ import annotations
+
+import gast
+
+from relaxjax.transforms import templates
+from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.transforms.subscript_stores import index_expression
+
+_COMPARE = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
+
+
+def _runtime(attr: str) -> gast.Attribute:
+    return gast.Attribute(value=templates.name(RUNTIME), attr=attr, ctx=gast.Load())
+
+
+def _call(origin: gast.AST, attr: str, *args: gast.AST) -> gast.Call:
+    return gast.copy_location(gast.Call(func=_runtime(attr), args=list(args), keywords=[]), origin)
+
+
+def _thunk(body: gast.AST) -> gast.Lambda:
+    args = gast.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                          defaults=[])
+    return gast.copy_location(gast.Lambda(args=args, body=body), body)
+
+
+def _is_runtime_call(node: gast.Call) -> bool:
+    f = node.func
+    return isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.value.id == RUNTIME
+
+
+class _Expressions(gast.NodeTransformer):
+    def visit_Compare(self, node: gast.Compare) -> gast.AST:
+        self.generic_visit(node)
+        op = type(node.ops[0])
+        if len(node.ops) != 1 or op not in _COMPARE:
+            return node
+        return _call(node, _COMPARE[op], node.left, node.comparators[0])
+
+    def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, gast.Not):
+            return _call(node, "not_", node.operand)
+        return node
+
+    def visit_BoolOp(self, node: gast.BoolOp) -> gast.AST:
+        self.generic_visit(node)
+        name = "and_" if isinstance(node.op, gast.And) else "or_"
+        return _call(node, name, node.values[0], *[_thunk(v) for v in node.values[1:]])
+
+    def visit_IfExp(self, node: gast.IfExp) -> gast.AST:
+        self.generic_visit(node)
+        return _call(node, "if_exp", node.test, _thunk(node.body), _thunk(node.orelse))
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.ctx, gast.Load):
+            return node
+        return _call(node, "getitem", node.value, index_expression(node.slice))
+
+    def visit_Call(self, node: gast.Call) -> gast.AST:
+        self.generic_visit(node)
+        if _is_runtime_call(node):
+            return node
+        new = gast.Call(func=_runtime("call"), args=[node.func] + node.args, keywords=node.keywords)
+        return gast.copy_location(new, node)
+
+
+def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
+    """Rewrite comparisons, boolean operators, conditional expressions, subscripts and calls."""
+    return _Expressions().visit(node)

@@ -1,0 +1,17 @@
+"""The passes, in order, from the user's function to the generated one."""
+from __future__ import annotations
+
+import gast
+
+from relaxjax.transforms import (canonicalize, control_flow, expressions, fence, locals_init,
+                                 subscript_stores)
+from relaxjax.transforms.context import Context
+
+PASSES = (fence, locals_init, canonicalize, subscript_stores, expressions, control_flow)
+
+
+def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
+    """Run every pass over the function definition `node`."""
+    for p in PASSES:
+        node = p.transform(node, ctx)
+    return node
