@@ -11,7 +11,7 @@ import numpy as np
 
 from relaxjax.conversion import convert
 from relaxjax.runtime import context
-from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,7 +115,9 @@ class RelaxedFunction:
         leaves, treedef = jax.tree_util.tree_flatten((tuple(args), kwargs))
         static = tuple(_DYNAMIC if not _is_static_arg(x) else x for x in leaves)
         dynamic = [x for x in leaves if not _is_static_arg(x)]
-        return self._jitted((treedef, static), dynamic, jnp.asarray(beta, float_dtype()))
+        if isinstance(beta, numbers.Real):   # weakly typed, so float32 programs stay float32
+            beta = jnp.asarray(float(beta))
+        return self._jitted((treedef, static), dynamic, beta)
 
     def __repr__(self) -> str:
         return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r}>"

@@ -22,7 +22,9 @@ records `(c_t, x_t)`, and a reverse scan folds the merges.
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 from typing import Any, Callable
 
 import jax
@@ -105,6 +107,23 @@ def _scan_or_unroll(step: Callable, state: tuple, names: tuple[str, ...], xs: An
     return final
 
 
+class _NeedsStatic(Exception):
+    """A trial scan of a `while` body needed a value as a static structure (a range bound)."""
+
+
+_strict = threading.local()
+
+
+@contextlib.contextmanager
+def _structure_must_be_bounded():
+    depth = getattr(_strict, "depth", 0)
+    _strict.depth = depth + 1
+    try:
+        yield
+    finally:
+        _strict.depth = depth
+
+
 class _Widen(Exception):
     def __init__(self, token: object, specs: tuple):
         super().__init__("loop carry widened")
@@ -112,13 +131,15 @@ class _Widen(Exception):
 
 
 def scan(step: Callable[[tuple, Any], tuple[tuple, Any]], state: tuple, names: tuple[str, ...], xs: Any,
-         length: int | None = None, reverse: bool = False) -> tuple[tuple, Any]:
+         length: int | None = None, reverse: bool = False, specs: tuple | None = None) -> tuple[tuple, Any]:
     """`lax.scan` over a state tuple of any relaxjax values; `step(state, x)` returns `(state, ys)`.
 
     The carry's specs start from the initial state and widen (int -> float, bool -> SoftBool, static ->
     traced) until the body returns what it was given; each widening traces the body once more.
+    `specs`, if given, is a wider starting layout than the initial state's own.
     """
-    specs = tuple(spec_of(v) for v in state)
+    if specs is None:
+        specs = tuple(spec_of(v) for v in state)
     for _ in range(16):
         token = object()
 
@@ -156,6 +177,8 @@ def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
         trips = max(0, math.ceil(span / abs(step)))
         lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
     else:
+        if getattr(_strict, "depth", 0):
+            raise _NeedsStatic()
         trips, lo, hi = context.current().max_iter, None, None
     if trips == 0:
         return state
@@ -184,6 +207,7 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
     """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step."""
     max_iter = context.current().max_iter
     exits: list[tuple[Any, tuple]] = []
+    try_scan = True
     while True:
         c = truth(test(*state))
         if isinstance(c, bool):
@@ -200,13 +224,23 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
         if all(map(_static_parts_equal, old_specs, new_specs)):
             state = _scanned_while(test, body, state, names, max_iter - len(exits))
             break
+        if try_scan:
+            # Static values still change (a counter, a shrinking bound): carry them as traced values,
+            # unless the body needs them as structure (a range bound), then keep unrolling.
+            try:
+                with _structure_must_be_bounded():
+                    state = _scanned_while(test, body, state, names, max_iter - len(exits),
+                                           join_states(old_specs, new_state, names))
+                break
+            except _NeedsStatic:
+                try_scan = False
     for c, s in reversed(exits):
         state = merge_states(c, state, s, names)
     return state
 
 
 def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-                   names: tuple[str, ...], steps: int) -> tuple:
+                   names: tuple[str, ...], steps: int, specs: tuple | None = None) -> tuple:
     """The halting mixture of up to `steps` more iterations whose static state no longer changes."""
     if steps <= 0:
         return state
@@ -220,7 +254,7 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
         return body(*s), (c_leaf, flatten(s, specs))
 
-    last, (cs, xs_leaves) = scan(record, state, names, None, length=steps)
+    last, (cs, xs_leaves) = scan(record, state, names, None, length=steps, specs=specs)
     specs, is_soft = seen["specs"], seen["soft"]
 
     def fold(result, x):

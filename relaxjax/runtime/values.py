@@ -169,6 +169,11 @@ class BoundedInt(_NumberLike):
             return BoundedInt(self.value // other, self.lo // other, self.hi // other)
         return self.value // unwrap(other)
 
+    def __mod__(self, other):
+        if _is_static_int(other) and other > 0:
+            return BoundedInt(self.value % other, 0, other - 1)
+        return self.value % unwrap(other)
+
     def __neg__(self):
         return self._affine(-1, 0, -self.value)
 

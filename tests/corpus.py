@@ -1,0 +1,472 @@
+"""Plain Python algorithms, written the way people write them, and random inputs for each.
+
+Each entry of `CORPUS` is an `Algorithm`: the function, a generator of arguments (Python lists and
+numbers, as a user would pass them), which arguments are soft (floating data worth differentiating),
+and options. The tests run every function in CPython and through relaxjax and compare.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable
+
+import numpy as np
+
+
+# ---------------------------------------------------------------- sorting
+def bubble_swaps(a):
+    n = len(a)
+    swaps = 0.0
+    for i in range(n):
+        for j in range(n - 1 - i):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+                swaps += 1.0
+    return a, swaps
+
+
+def bubble_while(x):
+    n = len(x) - 1
+    swapped = True
+    loss = 0.0
+    while swapped:
+        swapped = False
+        for i in range(n):
+            if x[i] > x[i + 1]:
+                x[i], x[i + 1] = x[i + 1], x[i]
+                swapped = True
+                loss = loss + 1.0
+        n = n - 1
+    return x, loss
+
+
+def insertion_sort(a):
+    for i in range(1, len(a)):
+        for j in range(i, 0, -1):
+            if a[j - 1] > a[j]:
+                a[j - 1], a[j] = a[j], a[j - 1]
+    return a
+
+
+def exchange_sort(a):
+    n = len(a)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if a[j] < a[i]:
+                a[i], a[j] = a[j], a[i]
+    return a
+
+
+def odd_even_sort(a):
+    n = len(a)
+    for p in range(n):
+        for j in range(p % 2, n - 1, 2):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+    return a
+
+
+def cocktail_sort(a):
+    n = len(a)
+    lo, hi = 0, n - 1
+    while lo < hi:
+        for j in range(lo, hi):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+        hi -= 1
+        for j in range(hi, lo, -1):
+            if a[j - 1] > a[j]:
+                a[j - 1], a[j] = a[j], a[j - 1]
+        lo += 1
+    return a
+
+
+def ranks(a):
+    n = len(a)
+    r = [0] * n
+    for i in range(n):
+        for j in range(n):
+            if j != i and a[j] < a[i]:
+                r[i] += 1
+    return r
+
+
+def is_sorted(a):
+    ok = True
+    for i in range(len(a) - 1):
+        ok = ok and not (a[i] > a[i + 1])
+    return ok
+
+
+# ---------------------------------------------------------------- scanning and counting
+def max_subarray(a):
+    best = a[0]
+    cur = a[0]
+    for i in range(1, len(a)):
+        cur = max(a[i], cur + a[i])
+        best = max(best, cur)
+    return best
+
+
+def argmin_scan(a):
+    best = a[0]
+    idx = 0
+    for i in range(1, len(a)):
+        if a[i] < best:
+            best = a[i]
+            idx = i
+    return best, idx
+
+
+def count_between(a, lo, hi):
+    count = 0
+    for x in a:
+        if lo < x < hi:
+            count += 1
+    return count
+
+
+def three_bins(a):
+    neg, small, large = 0, 0, 0
+    for x in a:
+        if x < 0.0:
+            neg += 1
+        elif x < 1.0:
+            small += 1
+        else:
+            large += 1
+    return neg, small, large
+
+
+def prefix_max(a):
+    out = [0.0] * len(a)
+    m = a[0]
+    for i in range(len(a)):
+        m = max(m, a[i])
+        out[i] = m
+    return out
+
+
+def leaky_total(a):
+    total = 0.0
+    for x in a:
+        total += x if x > 0 else -0.1 * x
+    return total
+
+
+def mean_abs_deviation(a):
+    m = 0.0
+    for x in a:
+        m += x
+    m = m / len(a)
+    total = 0.0
+    for x in a:
+        total += abs(x - m)
+    return total / len(a), min(a), max(a)
+
+
+def clip_all(a, lo, hi):
+    for i in range(len(a)):
+        a[i] = min(max(a[i], lo), hi)
+    return a
+
+
+def any_all_negative(a):
+    seen_neg = False
+    all_neg = True
+    for x in a:
+        seen_neg = seen_neg or x < 0.0
+        all_neg = all_neg and x < 0.0
+    return seen_neg, all_neg
+
+
+def nonzero_count(a):
+    c = 0
+    for x in a:
+        if x:
+            c += 1
+    return c
+
+
+# ---------------------------------------------------------------- dynamic programming
+def edit_distance_soft(s, t):
+    m, k = len(s), len(s[0])
+    d = [[0.0] * (m + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        d[i][0] = float(i)
+        d[0][i] = float(i)
+    for i in range(1, m + 1):
+        for j in range(1, m + 1):
+            same = 0.0
+            for c in range(k):
+                same += s[i - 1][c] * t[j - 1][c]
+            d[i][j] = min(d[i - 1][j] + 1.0, d[i][j - 1] + 1.0, d[i - 1][j - 1] + 1.0 - same)
+    return d[m][m]
+
+
+def levenshtein(s, t):
+    m, n = len(s), len(t)
+    d = [[0] * (n + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        d[i][0] = i
+    for j in range(n + 1):
+        d[0][j] = j
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            cost = 0 if s[i - 1] == t[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+    return d[m][n]
+
+
+def lcs_length(s, t):
+    m, n = len(s), len(t)
+    d = [[0] * (n + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            if s[i - 1] == t[j - 1]:
+                d[i][j] = d[i - 1][j - 1] + 1
+            else:
+                d[i][j] = max(d[i - 1][j], d[i][j - 1])
+    return d[m][n]
+
+
+def soft_lcs(s, t):
+    m, n = len(s), len(t)
+    d = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            if abs(s[i - 1] - t[j - 1]) < 0.25:
+                d[i][j] = d[i - 1][j - 1] + 1.0
+            else:
+                d[i][j] = max(d[i - 1][j], d[i][j - 1])
+    return d[m][n]
+
+
+def knapsack(weights, values, capacity):
+    dp = [0.0] * (capacity + 1)
+    for i in range(len(weights)):
+        for w in range(capacity, weights[i] - 1, -1):
+            dp[w] = max(dp[w], dp[w - weights[i]] + values[i])
+    return dp[capacity]
+
+
+# ---------------------------------------------------------------- graphs
+def floyd_warshall(w):
+    n = len(w)
+    d = [[w[i][j] for j in range(n)] for i in range(n)]
+    for k in range(n):
+        for i in range(n):
+            for j in range(n):
+                if d[i][k] + d[k][j] < d[i][j]:
+                    d[i][j] = d[i][k] + d[k][j]
+    return d
+
+
+def bellman_ford(w):
+    n = len(w)
+    dist = [math.inf] * n
+    dist[0] = 0.0
+    for _ in range(n - 1):
+        for u in range(n):
+            for v in range(n):
+                if dist[u] + w[u][v] < dist[v]:
+                    dist[v] = dist[u] + w[u][v]
+    return dist
+
+
+def grid_shortest_path(cost):
+    k = len(cost)
+    big = 1e6
+    dist = [[big] * k for _ in range(k)]
+    dist[0][0] = cost[0][0]
+    for _ in range(2 * k):
+        new = [[dist[r][c] for c in range(k)] for r in range(k)]
+        for r in range(k):
+            for c in range(k):
+                for dr in (-1, 0, 1):
+                    for dc in (-1, 0, 1):
+                        rr, cc = r + dr, c + dc
+                        if (dr != 0 or dc != 0) and 0 <= rr < k and 0 <= cc < k:
+                            if dist[rr][cc] + cost[r][c] < new[r][c]:
+                                new[r][c] = dist[rr][cc] + cost[r][c]
+        dist = new
+    return dist[k - 1][k - 1]
+
+
+def transpose_in_place(m):
+    n = len(m)
+    for i in range(n):
+        for j in range(i + 1, n):
+            m[i][j], m[j][i] = m[j][i], m[i][j]
+    return m
+
+
+def matrix_row_argmax_count(m):
+    count = 0
+    for i in range(len(m)):
+        best = m[i, 0]
+        for j in range(1, len(m[0])):
+            if m[i, j] > best:
+                best = m[i, j]
+        if best > 0.5:
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- while loops
+def grow_until(x0, target):
+    x = x0
+    steps = 0
+    while x < target:
+        x = x * 2.0 + 0.1
+        steps += 1
+    return x, steps
+
+
+def float_countdown(x):
+    n = 0.0
+    while x > 0.0:
+        x = x - 1.0
+        n = n + 1.0
+    return n, x
+
+
+def gcd(a, b):
+    while b != 0:
+        a, b = b, a % b
+    return a
+
+
+def collatz_steps(n):
+    steps = 0
+    while n != 1:
+        if n % 2 == 0:
+            n = n // 2
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps
+
+
+def integer_sqrt(n):
+    lo, hi = 0, n + 1
+    while lo < hi - 1:
+        mid = (lo + hi) // 2
+        if mid * mid <= n:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def greedy_change(amount):
+    count = 0
+    for coin in (25, 10, 5, 1):
+        while amount >= coin:
+            amount -= coin
+            count += 1
+    return count
+
+
+def static_while(a):
+    n = len(a)
+    total = 0.0
+    i = 0
+    while i < n:
+        total = total + a[i] * a[i]
+        i += 2
+    return total
+
+
+# ---------------------------------------------------------------- inputs
+def _floats(rng, n, spread=1.0):
+    return [float(v) for v in rng.normal(size=n) * spread]
+
+
+def _separated(rng, n):
+    """n values at least 0.5 apart, shuffled."""
+    return [float(v) for v in rng.permutation(n) * 0.5 + rng.uniform(-3, 3)]
+
+
+def _matrix(rng, n, m=None):
+    return [[float(v) for v in row] for row in rng.uniform(0.1, 2.0, size=(n, m or n))]
+
+
+def _onehots(rng, m, k):
+    return [[float(v) for v in row] for row in np.eye(k)[rng.integers(0, k, size=m)]]
+
+
+@dataclasses.dataclass
+class Algorithm:
+    fn: Callable
+    inputs: Callable            # rng -> tuple of arguments
+    soft: tuple = (0,)          # argument positions that are floating data (gradients, betas)
+    separated: Callable | None = None   # rng -> arguments whose comparisons are never near ties
+    max_iter: int = 100
+    grad_beta: float = 2.0      # moderate beta for the finite-difference test
+    sizes: tuple = ()           # argument positions that are sizes: they must stay static Python ints
+
+    @property
+    def name(self):
+        return self.fn.__name__
+
+
+def _sizes(rng):
+    return int(rng.integers(2, 9))
+
+
+CORPUS = [
+    Algorithm(bubble_swaps, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(bubble_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
+    Algorithm(insertion_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(exchange_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(odd_even_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(cocktail_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(ranks, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(is_sorted, lambda r: (sorted(_floats(r, 4)) if r.random() < 0.5 else _floats(r, 4),),
+              separated=lambda r: (_separated(r, 4),)),
+    Algorithm(max_subarray, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(argmin_scan, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(count_between, lambda r: (_floats(r, _sizes(r)), -0.5, 0.7), soft=(0, 1, 2),
+              separated=lambda r: ([-2.0, -1.0, 0.0, 1.0, 2.0], -0.5, 0.5)),
+    Algorithm(three_bins, lambda r: (_floats(r, _sizes(r)),),
+              separated=lambda r: ([-1.5, -0.6, 0.5, 1.6, 2.5],)),
+    Algorithm(prefix_max, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(leaky_total, lambda r: (_floats(r, _sizes(r)),),
+              separated=lambda r: ([-1.5, -0.6, 0.5, 1.6, 2.5],)),
+    Algorithm(mean_abs_deviation, lambda r: (_floats(r, _sizes(r)),),
+              separated=lambda r: ([-3.0, -1.0, 2.0, 4.0, 6.0],)),
+    Algorithm(clip_all, lambda r: (_floats(r, _sizes(r)), -0.5, 0.6), soft=(0, 1, 2),
+              separated=lambda r: ([-1.5, -0.6, 0.5, 1.6, 2.5], -0.1, 1.0)),
+    Algorithm(any_all_negative, lambda r: (_floats(r, _sizes(r)),),
+              separated=lambda r: ([-1.5, -0.6, 0.5, 1.6, 2.5],)),
+    Algorithm(nonzero_count, lambda r: ([0.0 if r.random() < 0.4 else v for v in _floats(r, 6)],),
+              separated=lambda r: ([0.0, 1.0, -2.0, 0.0, 3.0],)),
+    Algorithm(edit_distance_soft, lambda r: (_onehots(r, 5, 3), _onehots(r, 5, 3)), soft=(0, 1),
+              separated=lambda r: (_onehots(r, 5, 3), _onehots(r, 5, 3))),
+    Algorithm(levenshtein, lambda r: ([int(v) for v in r.integers(0, 3, _sizes(r))],
+                                      [int(v) for v in r.integers(0, 3, _sizes(r))]), soft=()),
+    Algorithm(lcs_length, lambda r: ([int(v) for v in r.integers(0, 3, _sizes(r))],
+                                     [int(v) for v in r.integers(0, 3, _sizes(r))]), soft=()),
+    Algorithm(soft_lcs, lambda r: (_floats(r, 5), _floats(r, 6)), soft=(0, 1),
+              separated=lambda r: ([0.0, 1.0, 2.0, 3.0], [1.0, 3.0, 0.0, 2.0, 1.0])),
+    Algorithm(knapsack, lambda r: ([int(v) for v in r.integers(1, 5, 4)], _floats(r, 4), 7), soft=(1,), sizes=(2,),
+              separated=lambda r: ([2, 3, 4, 5], [1.0, 2.5, 4.0, 5.5], 7)),
+    Algorithm(floyd_warshall, lambda r: (_matrix(r, int(r.integers(2, 6))),),
+              separated=lambda r: ([[0.0, 1.0, 5.0], [9.0, 0.0, 1.5], [2.0, 7.0, 0.0]],)),
+    Algorithm(bellman_ford, lambda r: (_matrix(r, int(r.integers(2, 6))),),
+              separated=lambda r: ([[0.0, 1.0, 5.0], [9.0, 0.0, 1.5], [2.0, 7.0, 0.0]],)),
+    Algorithm(grid_shortest_path, lambda r: (_matrix(r, 3),),
+              separated=lambda r: ([[1.0, 5.0, 9.0], [2.0, 8.0, 4.0], [7.0, 3.0, 6.0]],)),
+    Algorithm(transpose_in_place, lambda r: (_matrix(r, int(r.integers(1, 6))),)),
+    Algorithm(matrix_row_argmax_count, lambda r: (np.asarray(_matrix(r, 3, 4)) / 2,),
+              separated=lambda r: (np.array([[0.0, 0.9, 0.2], [0.1, 0.2, 0.3], [2.0, 1.0, 0.0]]),)),
+    Algorithm(grow_until, lambda r: (float(r.uniform(0.1, 3.0)), float(r.uniform(1.0, 40.0))), soft=(0, 1),
+              separated=lambda r: (0.3, 10.0)),
+    Algorithm(float_countdown, lambda r: (float(r.uniform(-1.0, 8.0)),), separated=lambda r: (4.3,)),
+    Algorithm(gcd, lambda r: (int(r.integers(1, 200)), int(r.integers(0, 200))), soft=()),
+    Algorithm(collatz_steps, lambda r: (int(r.integers(1, 27)),), soft=(), max_iter=200),
+    Algorithm(integer_sqrt, lambda r: (int(r.integers(0, 500)),), soft=()),
+    Algorithm(greedy_change, lambda r: (int(r.integers(0, 100)),), soft=()),
+    Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
+]

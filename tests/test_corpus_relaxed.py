@@ -1,0 +1,71 @@
+"""Relaxed mode on the corpus: gradients equal finite differences, large beta approaches hard mode,
+and outputs and gradients stay finite at every beta from 1e-3 to 1e6, in float32 and float64."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from jax.test_util import check_grads
+
+from relaxjax import relax
+from tests.corpus import CORPUS
+from tests.helpers import flat, x64
+
+SOFT = [a for a in CORPUS if a.soft]
+
+
+def _split(args, soft):
+    """A function of the soft arguments only (the others fixed) and the soft arguments as arrays."""
+    def with_soft(f):
+        def call(*soft_values, **kw):
+            full = list(args)
+            for k, v in zip(soft, soft_values):
+                full[k] = v
+            return f(*full, **kw)
+        return call
+    return with_soft, [jnp.asarray(args[k], dtype=jnp.result_type(float)) for k in soft]
+
+
+def _float_outputs(out):
+    return jax.tree_util.tree_map(lambda x: jnp.asarray(x, jnp.result_type(float)), out)
+
+
+@pytest.mark.skipif(not x64(), reason="finite differences need float64")
+@pytest.mark.parametrize("alg", SOFT, ids=lambda a: a.name)
+def test_gradients_match_finite_differences(alg):
+    f = relax(alg.fn, beta=alg.grad_beta, max_iter=alg.max_iter)
+    rng = np.random.default_rng(7)
+    for _ in range(2):
+        args = alg.inputs(rng)
+        with_soft, soft_values = _split(args, alg.soft)
+        g = with_soft(lambda *a: _float_outputs(f(*a)))
+        check_grads(g, soft_values, order=1, modes=("rev",), atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("alg", [a for a in SOFT if a.separated], ids=lambda a: a.name)
+def test_large_beta_approaches_hard_mode(alg):
+    rng = np.random.default_rng(3)
+    args = alg.separated(rng)
+    hard = flat(relax(alg.fn, mode="hard", max_iter=alg.max_iter)(*args))
+    soft = flat(relax(alg.fn, beta=1e3, max_iter=alg.max_iter)(*args))
+    np.testing.assert_allclose(soft, hard, atol=1e-2, rtol=0)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("alg", SOFT, ids=lambda a: a.name)
+def test_finite_outputs_and_gradients_at_every_beta(alg, dtype):
+    if dtype == "float64" and not x64():
+        pytest.skip("float64 needs x64")
+    f = relax(alg.fn, max_iter=alg.max_iter)
+    rng = np.random.default_rng(11)
+    args = list(alg.inputs(rng))
+    for k in alg.soft:
+        args[k] = np.asarray(args[k], dtype=dtype)
+    with_soft, _ = _split(args, alg.soft)
+    soft_values = [jnp.asarray(args[k]) for k in alg.soft]
+    for beta in (1e-3, 1.0, 1e3, 1e6):
+        out = f(*args, beta=beta)
+        assert np.all(np.isfinite(flat(out))), (beta, out)
+        loss = with_soft(lambda *a: sum(jnp.sum(jnp.asarray(x, dtype)) for x in jax.tree_util.tree_leaves(
+            f(*a, beta=beta))))
+        grads = jax.grad(loss, argnums=tuple(range(len(soft_values))))(*soft_values)
+        assert all(np.all(np.isfinite(np.asarray(g))) for g in grads), (beta, grads)
