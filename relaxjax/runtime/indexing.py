@@ -107,7 +107,13 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         raise RelaxError("tuples cannot be changed; use a list or an array")
     arr = as_array(a)
     if rest:
-        return setitem(arr, (head,), setitem(getitem(arr, head), rest, value))
+        # a[i][j] = v on an array is a[i, j] = v: one multi-index, so that a soft i weighs only the
+        # elements the write touches (updating the row a[i] as a whole would mix every column).
+        flat = tuple(p for step in path for p in (step if isinstance(step, tuple) else (step,)))
+        if any(isinstance(p, slice) for p in flat):
+            raise RelaxError("a slice inside a chain of subscripts (`a[1:3][0] = v`) is not supported in an "
+                             "assignment; write one subscript (`a[1, 0] = v`)")
+        return setitem(arr, (flat,), value)
     value_arr = as_array(value) if isinstance(value, (list, tuple)) else jnp.asarray(unwrap(value))
     dtype = jnp.result_type(arr, value_arr)
     arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)

@@ -15,7 +15,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from relaxjax.runtime import relaxations
-from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.errors import RelaxError, user_location
 from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
                                      unwrap)
 
@@ -35,10 +35,9 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
     """`a if test else b` for a traced `test` (a bool array or a SoftBool), leaf by leaf."""
     if _same_static(a, b):
         return a
-    if isinstance(a, Undefined):
-        return a
-    if isinstance(b, Undefined):
-        return b
+    if isinstance(a, Undefined) or isinstance(b, Undefined):
+        undefined = a if isinstance(a, Undefined) else b
+        return Undefined(undefined.name, undefined.where or user_location())
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if type(a) is not type(b) or len(a) != len(b):
             raise RelaxError(f"'{name}' is a {type(a).__name__} of length {len(a)} on one path and a "

@@ -188,18 +188,20 @@ def _is_static_int(x: Any) -> bool:
 class Undefined:
     """The value of a variable that has not been assigned on the path that reaches a use.
 
-    Any use raises `UndefinedVariableError` naming the variable and the user's line.
+    Any use raises `UndefinedVariableError` naming the variable and the user's line; `where` is the
+    `if` or loop (file:line) after which it has no value on every path, when known.
     """
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "where")
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, where: str | None = None):
+        self.name, self.where = name, where
 
     def fail(self, *_args, **_kwargs):
+        after = f" after {self.where}" if self.where else ""
         raise UndefinedVariableError(
-            f"variable '{self.name}' is used where it has no value on every path (it is assigned only "
-            f"in some branches, only inside a loop that may not run, or it is a `for` loop variable, "
+            f"variable '{self.name}' is used where it has no value on every path{after} (it is assigned "
+            f"only in some branches, only inside a loop that may not run, or it is a `for` loop variable, "
             f"which relaxjax does not keep after its loop); assign it before this point")
 
     __bool__ = __len__ = __iter__ = __getitem__ = __call__ = __jax_array__ = fail

@@ -1,0 +1,79 @@
+"""Indexing (static, hard, soft), writes, and the relaxed builtins."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax.runtime import (BoundedInt, RelaxError, abs_, getitem, len_, max_, min_, options, range_,
+                              setitem)
+from relaxjax.runtime.loops import TracedRange
+from relaxjax.runtime.relaxations import index_weights, p_less
+
+A = jnp.array([10.0, 20.0, 30.0, 40.0])
+
+
+def test_static_indexing_keeps_python_lists():
+    assert getitem([1, 2, 3], 1) == 2
+    assert setitem([[1, 2], [3, 4]], (1, 0), 9) == [[1, 2], [9, 4]]
+
+
+def test_hard_traced_index_reads_and_writes_exactly():
+    i = jnp.asarray(2)
+    assert float(getitem(A, i)) == 30.0
+    assert setitem(A, (i,), 0.0).tolist() == [10.0, 20.0, 0.0, 40.0]
+    assert float(getitem([1.0, 2.0, 3.0], i)) == 3.0
+
+
+def test_writing_a_float_into_ints_promotes_instead_of_truncating():
+    out = setitem(jnp.array([1, 2, 3]), (jnp.asarray(0),), 0.5)
+    assert out.tolist() == [0.5, 2.0, 3.0]
+
+
+def test_soft_index_weights_are_a_distribution_that_sharpens_with_beta():
+    w = index_weights(jnp.asarray(1.3), 4, 5.0)
+    np.testing.assert_allclose(w.sum(), 1.0, rtol=1e-6)
+    assert int(jnp.argmax(w)) == 1
+    np.testing.assert_allclose(index_weights(jnp.asarray(1.3), 4, 1e4), [0, 1, 0, 0], atol=1e-6)
+    np.testing.assert_allclose(w[0], jax.nn.sigmoid(5.0 * (0.5 - 1.3)), rtol=1e-6)
+
+
+def test_soft_read_and_write_use_the_weights():
+    with options(beta=3.0):
+        i = jnp.asarray(2.4)
+        w = index_weights(i, 4, 3.0)
+        np.testing.assert_allclose(getitem(A, i), w @ A, rtol=1e-6)
+        np.testing.assert_allclose(setitem(A, (i,), 0.0), (1 - w) * A, rtol=1e-6)
+        m = jnp.arange(8.0).reshape(4, 2)
+        np.testing.assert_allclose(setitem(m, (i, 1), 0.0)[:, 0], m[:, 0])   # column 0 untouched
+
+
+def test_min_max_abs_in_each_mode():
+    with options(beta=2.0):
+        a = jnp.asarray(1.0)
+        np.testing.assert_allclose(min_(a, 3.0), p_less(1.0, 3.0, 2.0) * 1 + p_less(3.0, 1.0, 2.0) * 3, rtol=1e-6)
+        np.testing.assert_allclose(max_(A), jax.nn.softmax(2.0 * A) @ A, rtol=1e-6)
+        np.testing.assert_allclose(abs_(jnp.asarray(-0.5)), 0.5 * np.tanh(0.5), rtol=1e-6)
+    with options(mode="hard"):
+        assert float(min_(A)) == 10.0 and float(max_(jnp.asarray(1.0), 3.0, 2.0)) == 3.0
+    assert min_(3, 1, 2) == 1 and abs_(-2) == 2 and len_(A) == 4
+
+
+def test_softmin_ignores_infinite_values():
+    with options(beta=1.0):
+        assert float(min_(jnp.asarray(jnp.inf), 2.0)) == 2.0
+        assert float(min_(jnp.asarray(jnp.inf), jnp.inf)) == jnp.inf
+
+
+def test_range_of_soft_data_is_an_error_and_of_hard_data_is_traced():
+    with pytest.raises(RelaxError, match="soft"):
+        range_(jnp.asarray(3.0))
+    assert isinstance(range_(jnp.asarray(3)), TracedRange)
+    assert range_(4) == range(4)
+
+
+def test_bounded_int_propagates_bounds_through_affine_arithmetic():
+    i = BoundedInt(jnp.asarray(2), 0, 7)
+    j = 7 - 1 - i
+    assert (j.lo, j.hi) == (-1, 6) and int(j.value) == 4
+    k = (i + 1) % 2
+    assert (k.lo, k.hi) == (0, 1) and int(k.value) == 1

@@ -1,0 +1,82 @@
+"""Comparisons, truth values and boolean operators, dispatched on static / hard / soft values."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax.runtime import SoftBool, and_, eq, gt, lt, ne, not_, options, or_, truth
+from relaxjax.runtime.relaxations import p_equal, p_less
+
+
+def test_static_operands_compare_in_python():
+    assert lt(1, 2) is True and eq(2.0, 2.0) is True and ne(1, 1) is False
+
+
+def test_hard_operands_compare_exactly_even_in_relaxed_mode():
+    out = lt(jnp.array([1, 3]), 2)
+    assert out.dtype == jnp.bool_ and out.tolist() == [True, False]
+
+
+def test_float_operands_are_soft_in_relaxed_mode_and_exact_in_hard_mode():
+    with options(beta=3.0):
+        p = gt(jnp.asarray(0.5), 0.0)
+        assert isinstance(p, SoftBool)
+        np.testing.assert_allclose(p.prob, jax.nn.sigmoid(1.5), rtol=1e-6)
+    with options(mode="hard"):
+        assert gt(jnp.asarray(0.5), 0.0).dtype == jnp.bool_
+
+
+def test_ties_are_one_half_and_equality_is_one():
+    with options(beta=7.0):
+        assert float(lt(jnp.asarray(2.0), 2.0).prob) == 0.5
+        assert float(eq(jnp.asarray(2.0), 2.0).prob) == pytest.approx(1.0)
+
+
+def test_infinities_compare_without_nan():
+    inf = jnp.inf
+    assert float(p_less(jnp.asarray(inf), jnp.asarray(inf), 10.0)) == 0.5
+    assert float(p_less(jnp.asarray(1.0), jnp.asarray(inf), 10.0)) == 1.0
+    assert float(p_equal(jnp.asarray(1.0), jnp.asarray(inf), 10.0)) == 0.0
+    g = jax.grad(lambda a: p_less(a, jnp.asarray(inf), 10.0))(1.0)
+    assert np.isfinite(g)
+
+
+@pytest.mark.parametrize("beta", [1e-3, 1.0, 1e3, 1e6])
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+def test_equality_is_stable_at_any_beta(beta, dtype):
+    a = jnp.asarray([0.0, 1e-6, 1.0, 1e6], dtype)
+    p = p_equal(a, jnp.zeros_like(a), beta)
+    g = jax.grad(lambda x: p_equal(x, jnp.zeros_like(x), beta).sum())(a)
+    assert np.all(np.isfinite(p)) and np.all(np.isfinite(g))
+    assert np.all((p >= 0) & (p <= 1))
+
+
+def test_relaxed_and_or_not_follow_independence():
+    with options(beta=2.0):
+        a, b = gt(jnp.asarray(0.3), 0.0), lt(jnp.asarray(0.1), 0.0)
+        p, q = a.prob, b.prob
+        np.testing.assert_allclose(and_(a, lambda: b).prob, p * q, rtol=1e-6)
+        np.testing.assert_allclose(or_(a, lambda: b).prob, p + q - p * q, rtol=1e-6)
+        np.testing.assert_allclose(not_(a).prob, 1 - p, rtol=1e-6)
+
+
+def test_static_and_or_short_circuit_like_python():
+    def boom():
+        raise AssertionError("evaluated")
+    assert and_(False, boom) is False
+    assert or_(3, boom) == 3
+    assert and_(1, lambda: 0) == 0
+
+
+def test_a_number_as_truth_value_means_not_zero():
+    assert truth(0.0) is False
+    with options(mode="hard"):
+        assert bool(truth(jnp.asarray(2.0)))
+    with options(beta=4.0):
+        np.testing.assert_allclose(truth(jnp.asarray(0.5)).prob, 1 - p_equal(0.5, 0.0, 4.0), rtol=1e-6)
+
+
+def test_softbool_compared_with_true_is_its_probability():
+    s = SoftBool(jnp.asarray(0.3))
+    assert eq(s, True) is s
+    np.testing.assert_allclose(eq(s, False).prob, 0.7)

@@ -1,0 +1,80 @@
+"""for and while operators, run directly on Python callables (no compiler)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax.runtime import SoftBool, for_stmt, getitem, gt, if_stmt, lt, options, range_, while_stmt
+
+
+def _count_positive(xs, iterable):
+    def body(i, count):
+        return if_stmt(gt(getitem(xs, i), 0.0), lambda c: (c + 1,), lambda c: (c,), (count,), ("count",))
+    return for_stmt(iterable, body, (0,), ("count",))[0]
+
+
+def test_scanned_and_unrolled_loops_agree_and_counters_become_expectations():
+    xs = jnp.linspace(-1, 1, 9)
+    with options(beta=3.0):
+        scanned = _count_positive(xs, range(9))           # a scan: 9 > UNROLL_MAX
+        unrolled = sum(float(jax.nn.sigmoid(3.0 * x)) for x in xs)
+    np.testing.assert_allclose(scanned, unrolled, rtol=1e-5)
+    assert jnp.issubdtype(scanned.dtype, jnp.floating)
+
+
+def test_a_dependent_range_is_masked_at_its_largest_trip_count():
+    def outer(i, total):
+        def inner(j, t):
+            return (t + 1,)
+        return for_stmt(range_(9 - i), inner, (total,), ("t",))
+    out = jax.jit(lambda: for_stmt(range(9), outer, (0,), ("total",))[0])()
+    assert int(out) == sum(9 - i for i in range(9))
+
+
+def test_while_returns_the_state_expected_over_the_halting_step():
+    beta, x0 = 0.7, 0.0
+    with options(beta=beta, max_iter=40):
+        out = while_stmt(lambda x: lt(x, 3.0), lambda x: (x + 1.0,), (jnp.asarray(x0),), ("x",))[0]
+    # closed form: sum_t P(continue 0..t-1) * P(stop at t) * x_t, plus what is still running at the end
+    c = [float(jax.nn.sigmoid(beta * (3.0 - t))) for t in range(41)]
+    expected, alive = 0.0, 1.0
+    for t in range(40):
+        expected += alive * (1 - c[t]) * t
+        alive *= c[t]
+    expected += alive * 40
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
+def test_while_with_a_static_test_is_plain_python():
+    calls = []
+
+    def body(n):
+        calls.append(n)
+        return (n - 1,)
+    assert while_stmt(lambda n: n > 0, body, (3,), ("n",)) == (0,)
+    assert calls == [3, 2, 1]
+
+
+def test_while_bool_flag_becomes_a_probability():
+    with options(beta=2.0):
+        flag = SoftBool(jnp.asarray(0.5))
+        out = while_stmt(lambda f, k: f, lambda f, k: (False, k + 1), (flag, 0), ("f", "k"))
+    np.testing.assert_allclose(out[1], 0.5)   # one more step with probability 1/2
+
+
+def test_gradients_flow_through_a_scanned_while():
+    def f(x0):
+        with options(beta=1.5):
+            return while_stmt(lambda x: lt(x, 4.0), lambda x: (x + 1.0,), (jnp.asarray(x0),), ("x",))[0]
+    g = jax.grad(f)(0.3)
+    eps = 1e-4
+    fd = (f(0.3 + eps) - f(0.3 - eps)) / (2 * eps)
+    np.testing.assert_allclose(g, fd, rtol=1e-3)
+
+
+@pytest.mark.parametrize("n", [3, 20])
+def test_hard_while_on_traced_ints_is_exact(n):
+    with options(mode="hard"):
+        out = jax.jit(lambda m: while_stmt(lambda k, s: lt(k, m), lambda k, s: (k + 1, s + k),
+                                           (0, 0), ("k", "s")))(n)
+    assert [int(v) for v in out] == [n, n * (n - 1) // 2]

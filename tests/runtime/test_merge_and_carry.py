@@ -1,0 +1,66 @@
+"""The merge of branch states and the widening of loop carries."""
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax.runtime import RelaxError, SoftBool, Undefined, UndefinedVariableError, merge
+from relaxjax.runtime.carry import join, spec_of
+from relaxjax.runtime.relaxations import mix
+
+P = SoftBool(jnp.asarray(0.25))
+HARD = jnp.asarray(True)
+
+
+def test_equal_static_values_stay_static():
+    assert merge(P, 3, 3) == 3 and isinstance(merge(P, 3, 3), int)
+
+
+def test_soft_merge_of_bools_is_a_softbool_and_of_ints_a_float_expectation():
+    b = merge(P, True, False)
+    assert isinstance(b, SoftBool) and float(b.prob) == 0.25
+    n = merge(P, 4, 0)
+    assert jnp.issubdtype(n.dtype, jnp.floating) and float(n) == 1.0
+
+
+def test_hard_merge_selects_and_keeps_integer_dtype():
+    out = merge(HARD, 4, 0)
+    assert jnp.issubdtype(out.dtype, jnp.integer) and int(out) == 4
+
+
+def test_lists_merge_elementwise_and_must_keep_length():
+    out = merge(P, [1.0, 2.0], [3.0, 2.0])
+    assert float(out[0]) == 2.5 and out[1] == 2.0
+    with pytest.raises(RelaxError, match="length"):
+        merge(P, [1.0], [1.0, 2.0], "xs")
+
+
+def test_a_value_undefined_on_one_path_is_undefined():
+    out = merge(P, 1.0, Undefined("y"))
+    assert isinstance(out, Undefined)
+    with pytest.raises(UndefinedVariableError, match="'y'"):
+        out + 1
+
+
+def test_mix_is_exact_at_certainty_even_with_infinities():
+    inf = jnp.inf
+    assert float(mix(1.0, 2.0, inf)) == 2.0
+    assert float(mix(0.0, inf, 2.0)) == 2.0
+    assert float(mix(0.5, inf, 2.0)) == inf
+    assert float(mix(0.5, inf, inf)) == inf
+
+
+def test_join_widens_int_to_float_and_bool_to_softbool():
+    assert join(spec_of(0), spec_of(jnp.asarray(0.5)))[0] == "array"
+    assert join(spec_of(0), spec_of(jnp.asarray(0.5)))[2] == jnp.result_type(float)
+    assert join(spec_of(True), spec_of(P))[0] == "soft"
+    assert join(spec_of(Undefined("t")), spec_of(jnp.asarray(1)))[0] == "array"
+
+
+def test_join_rejects_shape_changes():
+    with pytest.raises(RelaxError, match="shape"):
+        join(spec_of(jnp.zeros(2)), spec_of(jnp.zeros(3)), "a")
+
+
+def test_a_list_in_a_carry_becomes_one_array():
+    assert spec_of([[0.0, 1.0], [2.0, 3.0]])[:2] == ("array", (2, 2))
+    np.testing.assert_array_equal(spec_of([1, 2])[1], (2,))

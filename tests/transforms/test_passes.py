@@ -1,0 +1,170 @@
+"""Each pass on source text in, source text out."""
+import ast
+import pathlib
+
+import pytest
+
+import relaxjax.transforms.pipeline
+
+from relaxjax.transforms import (ConversionError, canonicalize, control_flow, expressions, fence,
+                                 locals_init, subscript_stores)
+from tests.transforms.helpers import run_pass, same
+
+
+def test_canonicalize_augmented_assignments_and_swaps():
+    out = run_pass(canonicalize, """
+        def f(a, i, j, s):
+            s += 1
+            a[i] += s
+            a[i], a[j] = a[j], a[i]
+    """)
+    assert same(out, """
+        def f(a, i, j, s):
+            s = s + 1
+            a[i] = a[i] + s
+            rjtmp_1 = a[j]
+            rjtmp_2 = a[i]
+            a[i] = rjtmp_1
+            a[j] = rjtmp_2
+    """)
+
+
+def test_canonicalize_chained_comparisons_and_multiple_targets():
+    out = run_pass(canonicalize, """
+        def f(a, b, c):
+            x = y = a < b <= c
+    """)
+    assert same(out, """
+        def f(a, b, c):
+            rjtmp_1 = a < b and b <= c
+            x = rjtmp_1
+            y = rjtmp_1
+    """)
+
+
+def test_subscript_stores_become_setitem_paths():
+    out = run_pass(subscript_stores, """
+        def f(a, i, j):
+            a[i] = 1
+            a[i][j] = 2
+            a[i, j] = 3
+            a[1:3] = 4
+    """)
+    assert same(out, """
+        def f(a, i, j):
+            a = rj__.setitem(a, (i,), 1)
+            a = rj__.setitem(a, (i, j), 2)
+            a = rj__.setitem(a, ((i, j),), 3)
+            a = rj__.setitem(a, (slice(1, 3, None),), 4)
+    """)
+
+
+def test_expressions_become_runtime_calls():
+    out = run_pass(expressions, """
+        def f(a, b):
+            return (not a < b) or (a[0] == b if a else min(a, b))
+    """)
+    assert same(out, """
+        def f(a, b):
+            return rj__.or_(rj__.not_(rj__.lt(a, b)),
+                            lambda: rj__.if_exp(a, lambda: rj__.eq(rj__.getitem(a, 0), b),
+                                                lambda: rj__.call(min, a, b)))
+    """)
+
+
+def test_if_becomes_two_branch_functions_over_the_assigned_names():
+    out = run_pass(control_flow, """
+        def f(c):
+            if c:
+                x = 1
+            else:
+                y = 2
+            return x
+    """)
+    assert same(out, """
+        def f(c):
+            def if_true__1(x, y):
+                x = 1
+                return (x, y)
+            def if_false__2(x, y):
+                y = 2
+                return (x, y)
+            (x, y) = rj__.if_stmt(c, if_true__1, if_false__2, (x, y), ('x', 'y'))
+            return x
+    """)
+
+
+def test_for_and_while_become_body_functions():
+    out = run_pass(control_flow, """
+        def f(n):
+            for i, v in pairs:
+                s = s + v
+            while s < n:
+                s = s * 2
+            return s
+    """)
+    assert same(out, """
+        def f(n):
+            def loop_body__1(item__2, s):
+                (i, v) = item__2
+                s = s + v
+                return (s,)
+            (s,) = rj__.for_stmt(pairs, loop_body__1, (s,), ('s',))
+            def loop_test__3(s):
+                return s < n
+            def loop_body__4(s):
+                s = s * 2
+                return (s,)
+            (s,) = rj__.while_stmt(loop_test__3, loop_body__4, (s,), ('s',))
+            return s
+    """)
+
+
+def test_locals_start_undefined():
+    out = run_pass(locals_init, """
+        def f(a, *rest):
+            for i in range(3):
+                b = a
+            return b
+    """)
+    assert same(out, """
+        def f(a, *rest):
+            i = rj__.Undefined('i')
+            b = rj__.Undefined('b')
+            for i in range(3):
+                b = a
+            return b
+    """)
+
+
+@pytest.mark.parametrize("body, construct", [
+    ("try:\n        pass\n    except Exception:\n        pass", "`try`"),
+    ("with open(a) as g:\n        pass", "`with`"),
+    ("yield a", "`yield`"),
+    ("global q", "`global`"),
+    ("def g():\n        pass", "nested function"),
+    ("for i in range(3):\n        break", "`break`"),
+    ("for i in range(3):\n        continue", "`continue`"),
+    ("if a:\n        return 1", "`return` inside"),
+    ("return f(a - 1)", "recursion"),
+    ("a.x = 1", "attribute"),
+    ("for i in range(3):\n        pass\n    else:\n        pass", "for ... else"),
+    ("rjtmp_1 = 2", "reserved"),
+])
+def test_fence_names_construct_and_line(body, construct):
+    source = f"def f(a):\n    {body}\n"
+    with pytest.raises(ConversionError) as err:
+        run_pass(fence, source)
+    assert construct in str(err.value)
+    assert str(err.value).startswith("test.py:2:") or str(err.value).startswith("test.py:3:")
+
+
+def test_transforms_import_nothing_but_the_standard_library_gast_and_themselves():
+    root = pathlib.Path(relaxjax.transforms.pipeline.__file__).parent
+    allowed = {"gast", "ast", "copy", "dataclasses", "inspect", "re", "textwrap", "typing", "__future__"}
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] in allowed or name.startswith("relaxjax.transforms"), (path, name)
