@@ -12,19 +12,11 @@ from typing import Callable
 
 import numpy as np
 
+from relaxjax.benchmarks.algorithms import bubble_swaps, grid_shortest_path
+from relaxjax.benchmarks.algorithms import edit_distance as edit_distance_soft
+
 
 # ---------------------------------------------------------------- sorting
-def bubble_swaps(a):
-    n = len(a)
-    swaps = 0.0
-    for i in range(n):
-        for j in range(n - 1 - i):
-            if a[j] > a[j + 1]:
-                a[j], a[j + 1] = a[j + 1], a[j]
-                swaps += 1.0
-    return a, swaps
-
-
 def bubble_while(x):
     n = len(x) - 1
     swapped = True
@@ -189,21 +181,6 @@ def nonzero_count(a):
 
 
 # ---------------------------------------------------------------- dynamic programming
-def edit_distance_soft(s, t):
-    m, k = len(s), len(s[0])
-    d = [[0.0] * (m + 1) for _ in range(m + 1)]
-    for i in range(m + 1):
-        d[i][0] = float(i)
-        d[0][i] = float(i)
-    for i in range(1, m + 1):
-        for j in range(1, m + 1):
-            same = 0.0
-            for c in range(k):
-                same += s[i - 1][c] * t[j - 1][c]
-            d[i][j] = min(d[i - 1][j] + 1.0, d[i][j - 1] + 1.0, d[i - 1][j - 1] + 1.0 - same)
-    return d[m][m]
-
-
 def levenshtein(s, t):
     m, n = len(s), len(t)
     d = [[0] * (n + 1) for _ in range(m + 1)]
@@ -272,25 +249,6 @@ def bellman_ford(w):
                 if dist[u] + w[u][v] < dist[v]:
                     dist[v] = dist[u] + w[u][v]
     return dist
-
-
-def grid_shortest_path(cost):
-    k = len(cost)
-    big = 1e6
-    dist = [[big] * k for _ in range(k)]
-    dist[0][0] = cost[0][0]
-    for _ in range(2 * k):
-        new = [[dist[r][c] for c in range(k)] for r in range(k)]
-        for r in range(k):
-            for c in range(k):
-                for dr in (-1, 0, 1):
-                    for dc in (-1, 0, 1):
-                        rr, cc = r + dr, c + dc
-                        if (dr != 0 or dc != 0) and 0 <= rr < k and 0 <= cc < k:
-                            if dist[rr][cc] + cost[r][c] < new[r][c]:
-                                new[r][c] = dist[rr][cc] + cost[r][c]
-        dist = new
-    return dist[k - 1][k - 1]
 
 
 def transpose_in_place(m):

@@ -38,7 +38,7 @@ from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, unwrap
 
-UNROLL_MAX = 4
+UNROLL_MAX = 1
 
 _NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
                  jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError)

@@ -34,19 +34,29 @@ def p_equal(a: Any, b: Any, beta: Any) -> Any:
 
 
 def mix(p: Any, a: Any, b: Any) -> Any:
-    """p * a + (1 - p) * b, exact where p is 0 or 1, also when a or b is infinite.
+    """p * a + (1 - p) * b as a float array, exact where p is 0 or 1, also when a or b is infinite.
 
-    Where an infinite value has a probability strictly between 0 and 1, the result is that infinity
-    and no gradient flows through it (the derivative of an infinite expectation has no meaning).
+    Where an infinite value has a probability strictly between 0 and 1 the result is that infinity.
+    The derivative in p is a - b, taken as 0 where that is infinite (the derivative of an infinite
+    expectation has no meaning), so gradients stay finite.
     """
-    p = jnp.asarray(p)
-    a, b = jnp.asarray(a), jnp.asarray(b)
-    finite = jnp.isfinite(a) & jnp.isfinite(b)
-    a_safe, b_safe = jnp.where(finite, a, 0.0), jnp.where(finite, b, 0.0)
-    inner = b_safe + p * (a_safe - b_safe)
-    blend = jax.lax.stop_gradient(jnp.where(p > 0, a, 0.0) * p + jnp.where(p < 1, b, 0.0) * (1 - p))
-    outer = jnp.where(p >= 1, a, jnp.where(p <= 0, b, blend))
-    return jnp.where(finite, inner, outer)
+    dtype = jnp.result_type(p, a, b, float)
+    return _mix(jnp.asarray(p, dtype), jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+
+
+@jax.custom_jvp
+def _mix(p: Any, a: Any, b: Any) -> Any:
+    return jnp.where(p >= 1, a, jnp.where(p <= 0, b, p * a + (1 - p) * b))
+
+
+@_mix.defjvp
+def _mix_jvp(primals: tuple, tangents: tuple) -> tuple:
+    p, a, b = primals
+    dp, da, db = tangents
+    diff = a - b
+    slope = jnp.where(jnp.isfinite(diff), diff, 0.0)
+    out = _mix(p, a, b)
+    return out, jnp.broadcast_to(slope * dp + p * da + (1 - p) * db, out.shape)
 
 
 def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:

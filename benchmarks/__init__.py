@@ -1,0 +1,1 @@
+"""relaxjax's benchmark CLI (`relaxjax-bench`, or `python -m relaxjax.benchmarks`)."""

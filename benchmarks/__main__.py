@@ -1,0 +1,3 @@
+from relaxjax.benchmarks.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""`relaxjax-bench`: the benchmark command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+
+import jax
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `relaxjax-bench` and `python -m relaxjax.benchmarks`."""
+    parser = argparse.ArgumentParser(prog="relaxjax-bench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    speed = sub.add_parser("speed", help="compile and run time against hand-written JAX")
+    speed.add_argument("--quick", action="store_true", help="small sizes only (under a minute)")
+    speed.add_argument("--batch", type=int, default=128)
+    speed.add_argument("--repeats", type=int, default=5)
+    speed.add_argument("--out", help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+
+    from relaxjax.benchmarks import speed as speed_module
+    print(f"relaxjax-bench speed: jax {jax.__version__} on {jax.devices()[0].platform}, "
+          f"{platform.machine()}, batch {args.batch}, forward + backward", flush=True)
+    rows = speed_module.run(quick=args.quick, batch=args.batch, repeats=args.repeats,
+                            log=lambda line: print(line, flush=True))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"jax": jax.__version__, "rows": rows}, f, indent=2)
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Speed: relaxjax's code against hand-written JAX, forward plus backward, compile time apart."""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+
+from relaxjax import relax
+from relaxjax.benchmarks import algorithms, baselines
+
+
+def _loss(fn: Callable, pick: Callable) -> Callable:
+    return lambda *args: pick(fn(*args))
+
+
+def measure(fn: Callable, args: tuple, repeats: int) -> dict[str, Any]:
+    """Compile `jit(vmap(value_and_grad(fn)))` on `args` (batched) and time it."""
+    step = jax.jit(jax.vmap(jax.value_and_grad(fn)))
+    start = time.perf_counter()
+    compiled = step.lower(*args).compile()
+    compile_s = time.perf_counter() - start
+    jax.block_until_ready(compiled(*args))
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        jax.block_until_ready(compiled(*args))
+        runs.append(time.perf_counter() - start)
+    return {"compile_s": compile_s, "run_ms": 1e3 * statistics.median(runs), "run_min_ms": 1e3 * min(runs),
+            "run_max_ms": 1e3 * max(runs)}
+
+
+def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
+    """The benchmark cases: name, size, the relaxjax function and the baseline, both of batched args."""
+    beta = 8.0
+    key = jax.random.PRNGKey(0)
+    out = []
+    bubble = relax(algorithms.bubble_swaps, beta=beta)
+    for n in ((8, 32) if quick else (8, 32, 64, 256)):
+        x = jax.random.normal(key, (batch, n))
+        out.append(dict(name="bubble sort", size=f"n={n}", args=(x,),
+                        relaxjax=lambda a: bubble(a)[1],
+                        baseline=lambda a: baselines.bubble_swaps(a, jnp.asarray(beta))[1]))
+    edit = relax(algorithms.edit_distance, beta=beta)
+    for m in ((8,) if quick else (16, 64)):
+        s = jax.nn.softmax(jax.random.normal(key, (batch, m, 4)) * 3)
+        t = jax.nn.softmax(jax.random.normal(jax.random.PRNGKey(1), (batch, m, 4)) * 3)
+        out.append(dict(name="edit distance", size=f"m={m}", args=(s, t), relaxjax=edit,
+                        baseline=lambda s, t: baselines.edit_distance(s, t, jnp.asarray(beta))))
+    grid = relax(algorithms.grid_shortest_path, beta=beta)
+    for k in ((4,) if quick else (8,)):
+        c = jax.random.uniform(key, (batch, k, k))
+        out.append(dict(name="grid shortest path", size=f"k={k}", args=(c,), relaxjax=grid, baseline=None))
+    return out
+
+
+def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable = print) -> list[dict]:
+    """Run every case; returns one row per case with relaxjax's and the baseline's figures."""
+    rows = []
+    for case in cases(quick, batch):
+        row = {"benchmark": case["name"], "size": case["size"], "batch": batch}
+        row["relaxjax"] = measure(case["relaxjax"], case["args"], repeats)
+        if case["baseline"] is not None:
+            row["baseline"] = measure(case["baseline"], case["args"], repeats)
+            row["run_ratio"] = row["relaxjax"]["run_ms"] / row["baseline"]["run_ms"]
+        else:
+            row["baseline"] = "skipped: no hand-written baseline yet"
+        rows.append(row)
+        log(format_row(row))
+    return rows
+
+
+def format_row(row: dict) -> str:
+    """One line of the results table."""
+    r = row["relaxjax"]
+    text = (f"{row['benchmark']:<20} {row['size']:<7} relaxjax: compile {r['compile_s']:6.2f} s, run "
+            f"{r['run_ms']:8.2f} ms [{r['run_min_ms']:.2f}-{r['run_max_ms']:.2f}]")
+    b = row["baseline"]
+    if isinstance(b, dict):
+        text += (f" | hand-written scan: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"
+                 f" | run ratio {row['run_ratio']:.2f}x")
+    else:
+        text += f" | {b}"
+    return text
