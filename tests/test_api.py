@@ -184,3 +184,35 @@ def reserved_beta(a, beta):
 def test_parameter_named_beta_is_rejected():
     with pytest.raises(ValueError, match="beta"):
         relax(reserved_beta)
+
+
+def traced_size(a, n):
+    row = [0.0] * n   # the line test_traced_sizes expects
+    return row
+
+
+def traced_shape(a, n):
+    z = jnp.zeros(n)   # the line test_traced_sizes expects
+    return z
+
+
+def has_try(a):
+    try:   # the line test_unsupported expects
+        b = a
+    except ValueError:
+        b = a
+    return b
+
+
+def test_sizes_that_depend_on_traced_data_name_the_line():
+    for fn, pattern in ((traced_size, "length of a list"), (traced_shape, "concrete value")):
+        line = inspect.getsourcelines(fn)[1] + 1
+        with pytest.raises(RelaxError, match=rf"test_api.py:{line}: .*{pattern}"):
+            relax(fn)(1.0, np.asarray(3))
+    assert len(relax(traced_size)(1.0, 3)) == 3
+
+
+def test_unsupported_construct_names_construct_file_and_line():
+    line = inspect.getsourcelines(has_try)[1] + 1
+    with pytest.raises(ConversionError, match=rf"test_api.py:{line}: `try` is not supported"):
+        relax(has_try)

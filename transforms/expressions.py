@@ -7,6 +7,7 @@
     x if c else y        ->  rj__.if_exp(c, lambda: x, lambda: y)
     a[i], a[i, j]        ->  rj__.getitem(a, i), rj__.getitem(a, (i, j))
     f(x, k=v)            ->  rj__.call(f, x, k=v)    # builtins get their relaxed versions
+    [0.0] * n            ->  rj__.repeat([0.0], n)   # n must be static
 """
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ class _Expressions(gast.NodeTransformer):
         if len(node.ops) != 1 or op not in _COMPARE:
             return node
         return _call(node, _COMPARE[op], node.left, node.comparators[0])
+
+    def visit_BinOp(self, node: gast.BinOp) -> gast.AST:
+        self.generic_visit(node)
+        lists = (gast.List, gast.ListComp)
+        if isinstance(node.op, gast.Mult) and (isinstance(node.left, lists) or isinstance(node.right, lists)):
+            return _call(node, "repeat", node.left, node.right)
+        return node
 
     def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.AST:
         self.generic_visit(node)

@@ -3,7 +3,7 @@
 Each operator dispatches on the kind of its operands at trace time: static Python values run as plain
 Python, hard traced values exactly, soft traced values relaxed (DESIGN.md §1). See each module's table.
 """
-from relaxjax.runtime.builtins import abs_, call, float_, int_, len_, max_, min_
+from relaxjax.runtime.builtins import abs_, call, float_, int_, len_, max_, min_, repeat
 from relaxjax.runtime.conditionals import if_exp, if_stmt
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
@@ -16,6 +16,6 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 __all__ = [
     "BoundedInt", "Options", "RelaxError", "SoftBool", "Undefined", "UndefinedVariableError", "abs_",
     "and_", "call", "current", "eq", "float_", "for_stmt", "ge", "getitem", "gt", "if_exp", "if_stmt",
-    "int_", "le", "len_", "lt", "max_", "merge", "min_", "ne", "not_", "options", "or_", "range_",
+    "int_", "le", "len_", "lt", "max_", "merge", "min_", "ne", "not_", "options", "or_", "range_", "repeat",
     "setitem", "truth", "while_stmt",
 ]

@@ -129,11 +129,32 @@ BUILTINS: dict[Any, Callable] = {
 
 
 def call(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Every call in a relaxed function: builtins go to their relaxed versions, the rest run as is."""
+    """Every call in a relaxed function: builtins go to their relaxed versions, the rest run as is.
+
+    A call that needs a traced value as a concrete one (a shape, a size) fails naming the user's line.
+    """
     if isinstance(func, Undefined):
         func.fail()
     try:
         replacement = BUILTINS.get(func)
     except TypeError:  # unhashable callables
         replacement = None
-    return (replacement or func)(*args, **kwargs)
+    try:
+        return (replacement or func)(*args, **kwargs)
+    except (jax.errors.ConcretizationTypeError, TypeError) as err:
+        if not isinstance(err, jax.errors.ConcretizationTypeError) and "concrete" not in str(err):
+            raise
+        name = getattr(func, "__name__", repr(func))
+        raise RelaxError(f"'{name}(...)' needs a concrete value (a shape, a size, a Python decision) but got "
+                         f"traced data; sizes must come from static values such as `len(a)` or Python "
+                         f"ints passed as arguments") from err
+
+
+def repeat(items: list, times: Any) -> list:
+    """`[...] * n`: the list repeated `n` times; `n` must be static (it is the list's length)."""
+    if isinstance(times, list):
+        items, times = times, items
+    if not is_static(times):
+        raise RelaxError("the length of a list (`[...] * n`) depends on traced data; `n` must be static, "
+                         "e.g. `len(a)` or a Python int passed as an argument")
+    return items * times

@@ -72,6 +72,17 @@ def test_expressions_become_runtime_calls():
     """)
 
 
+def test_list_repetition_becomes_a_checked_call():
+    out = run_pass(expressions, """
+        def f(n):
+            return [[0.0] * n for _ in range(n)]
+    """)
+    assert same(out, """
+        def f(n):
+            return [rj__.repeat([0.0], n) for _ in rj__.call(range, n)]
+    """)
+
+
 def test_if_becomes_two_branch_functions_over_the_assigned_names():
     out = run_pass(control_flow, """
         def f(c):
