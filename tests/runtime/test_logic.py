@@ -6,6 +6,7 @@ import pytest
 
 from relaxjax.runtime import SoftBool, and_, eq, gt, lt, ne, not_, options, or_, truth
 from relaxjax.runtime.relaxations import p_equal, p_less
+from tests.helpers import x64
 
 
 def test_static_operands_compare_in_python():
@@ -44,6 +45,8 @@ def test_infinities_compare_without_nan():
 @pytest.mark.parametrize("beta", [1e-3, 1.0, 1e3, 1e6])
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
 def test_equality_is_stable_at_any_beta(beta, dtype):
+    if dtype == jnp.float64 and not x64():
+        pytest.skip("float64 needs x64")
     a = jnp.asarray([0.0, 1e-6, 1.0, 1e6], dtype)
     p = p_equal(a, jnp.zeros_like(a), beta)
     g = jax.grad(lambda x: p_equal(x, jnp.zeros_like(x), beta).sum())(a)

@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from tests.helpers import x64
 from relaxjax.runtime import SoftBool, for_stmt, getitem, gt, if_stmt, lt, options, range_, while_stmt
 
 
@@ -62,6 +63,7 @@ def test_while_bool_flag_becomes_a_probability():
     np.testing.assert_allclose(out[1], 0.5)   # one more step with probability 1/2
 
 
+@pytest.mark.skipif(not x64(), reason="finite differences need float64")
 def test_gradients_flow_through_a_scanned_while():
     def f(x0):
         with options(beta=1.5):
