@@ -32,7 +32,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from relaxjax.runtime import context
-from relaxjax.runtime.carry import flatten, join_states, same_specs, spec_of, unflatten
+from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_of, unflatten
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
@@ -234,19 +234,72 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
                 break
             except _NeedsStatic:
                 try_scan = False
+            plan = _static_trajectory(test, body, state, names, max_iter - len(exits))
+            if plan is not None:
+                state = _scanned_while(test, body, state, names, *plan)
+                break
     for c, s in reversed(exits):
         state = merge_states(c, state, s, names)
     return state
 
 
+def _static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+                       names: tuple[str, ...], budget: int) -> tuple | None:
+    """How the static ints of a relaxed `while` evolve, found by tracing it once and discarding the trace.
+
+    Static values cannot depend on traced data, so the sequence they take (the paper's bubble sort:
+    the pass length `n`, and when `swapped` becomes the constant False) is the same on every input.
+    Returns `(steps, specs, trajectories)` for `_scanned_while`: the number of traced steps before the
+    test becomes static False (or `budget`), the carry layout, and for each variable that is a static
+    int changing from step to step its value at every step. None when a static True test interrupts
+    the traced steps (then the loop stays unrolled).
+    """
+    record: list[tuple] = []
+    ended: list[bool] = []
+
+    def explore():
+        s = state
+        for _ in range(budget):
+            c = truth(test(*s))
+            if isinstance(c, bool):
+                ended.append(c)
+                return ()
+            record.append(tuple(spec_of(v) for v in s))
+            s = body(*s)
+        return ()
+
+    jax.make_jaxpr(explore)()
+    if ended == [True] or not record:
+        return None
+    specs = record[0]
+    for step_specs in record[1:]:
+        specs = tuple(join(a, b, n) for a, b, n in zip(specs, step_specs, names))
+    trajectories = {}
+    for k in range(len(names)):
+        column = [step[k] for step in record]
+        if all(c[0] == "static" and type(c[1]) is int for c in column) and len({c[1] for c in column}) > 1:
+            trajectories[k] = [c[1] for c in column]
+    return len(record), specs, trajectories
+
+
 def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-                   names: tuple[str, ...], steps: int, specs: tuple | None = None) -> tuple:
-    """The halting mixture of up to `steps` more iterations whose static state no longer changes."""
+                   names: tuple[str, ...], steps: int, specs: tuple | None = None,
+                   trajectories: dict[int, list[int]] | None = None) -> tuple:
+    """The halting mixture of up to `steps` more iterations as one scan.
+
+    `trajectories` gives, for some variables, their static int value at each step: the scan feeds
+    them in as `BoundedInt`s, so a `range(n)` in the body is masked at the largest `n`.
+    """
     if steps <= 0:
         return state
     seen: dict[str, Any] = {}
+    trajectories = trajectories or {}
+    bounds = {k: (min(v), max(v)) for k, v in trajectories.items()}
+    xs = {k: jnp.asarray(v) for k, v in trajectories.items()} or None
 
-    def record(s, _):
+    def record(s, x):
+        if x is not None:
+            s = tuple(BoundedInt(x[k], *bounds[k]) if k in bounds else v for k, v in enumerate(s))
         c = truth(test(*s))
         specs = tuple(spec_of(v) for v in s)
         # The last trace is the one whose carry layout held: remember how x_t and c_t were recorded.
@@ -254,7 +307,7 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
         return body(*s), (c_leaf, flatten(s, specs))
 
-    last, (cs, xs_leaves) = scan(record, state, names, None, length=steps, specs=specs)
+    last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs)
     specs, is_soft = seen["specs"], seen["soft"]
 
     def fold(result, x):
