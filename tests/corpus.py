@@ -336,6 +336,21 @@ def static_while(a):
     return total
 
 
+def staged_passes(a):
+    n = len(a)
+    go = True
+    total = 0.0
+    while go:
+        n -= 1
+        for j in range(n):
+            total += a[j] * 0.5
+        if n % 2 == 1:
+            go = True
+        else:
+            go = n > 0 and a[n] > 0.0
+    return total
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -426,5 +441,6 @@ CORPUS = [
     Algorithm(collatz_steps, lambda r: (int(r.integers(1, 27)),), soft=(), max_iter=200),
     Algorithm(integer_sqrt, lambda r: (int(r.integers(0, 500)),), soft=()),
     Algorithm(greedy_change, lambda r: (int(r.integers(0, 100)),), soft=()),
+    Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -1,7 +1,7 @@
 """`for` and `while` loops.
 
 `for` over
-- a static range of at most `UNROLL_MAX` steps, a list or a tuple: a Python loop while tracing (the
+- a static range of at most `UNROLL_MAX` (1) step, a list or a tuple: a Python loop while tracing (the
   loop variable stays static);
 - a longer static range or an array: one `lax.scan` (constant program size). The loop variable is a
   `BoundedInt`, so an inner `range(n - 1 - i)` knows its largest trip count;
@@ -15,10 +15,11 @@ loop runs unrolled instead.
 `while test: body` returns the state expected over the halting step (DESIGN.md §1). With `c_t` the
 test on state `x_t`, the result is `x_0` if not c_0, else `x_1` if not c_1, ... : the nested merge
 `merge(c_0, merge(c_1, ..., x_1), x_0)`, with the mass still running after `max_iter` body runs given
-to the last state. A static test runs as plain Python. Iterations run unrolled while the static part of
-the state changes (the paper's bubble sort: the pass length `n` shrinks until `swapped` becomes the
-constant False); once it stops changing, the remaining steps up to `max_iter` run as one scan that
-records `(c_t, x_t)`, and a reverse scan folds the merges.
+to the last state. A static test runs as plain Python. Once the test is traced, the remaining steps up
+to `max_iter` run as one scan that records `(c_t, x_t)`, and a reverse scan folds the merges. Static
+values that keep changing are carried as traced values (a step counter), or, when the body needs them
+static (a range bound: the paper's bubble sort, whose pass length `n` shrinks until `swapped` becomes
+the constant False), fed into the scan from their static trajectory, recorded by tracing the loop once.
 """
 from __future__ import annotations
 
@@ -225,16 +226,17 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
             state = _scanned_while(test, body, state, names, max_iter - len(exits))
             break
         if try_scan:
-            # Static values still change (a counter, a shrinking bound): carry them as traced values,
-            # unless the body needs them as structure (a range bound), then keep unrolling.
+            # Static values still change. A counter can be carried as a traced value; a value the body
+            # needs as structure (a range bound) is fed in from its recorded static trajectory. Failing
+            # both (a static True test between traced ones), the loop stays unrolled.
+            try_scan = False
             try:
                 with _structure_must_be_bounded():
                     state = _scanned_while(test, body, state, names, max_iter - len(exits),
                                            join_states(old_specs, new_state, names))
                 break
             except _NeedsStatic:
-                try_scan = False
-            plan = _static_trajectory(test, body, state, names, max_iter - len(exits))
+                plan = _static_trajectory(test, body, state, names, max_iter - len(exits))
             if plan is not None:
                 state = _scanned_while(test, body, state, names, *plan)
                 break
