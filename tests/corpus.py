@@ -10,6 +10,7 @@ import dataclasses
 import math
 from typing import Callable
 
+import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.benchmarks.algorithms import bubble_swaps, grid_shortest_path
@@ -351,6 +352,79 @@ def staged_passes(a):
     return total
 
 
+# ---------------------------------------------------------------- soft indices, calls, iteration
+def selection_sort(a):
+    n = len(a)
+    for i in range(n):
+        m = i
+        for j in range(i + 1, n):
+            if a[j] < a[m]:
+                m = j
+        a[i], a[m] = a[m], a[i]
+    return a
+
+
+def dijkstra(w):
+    n = len(w)
+    dist = [1e9] * n   # a finite "infinity": soft indices give it weight at low beta (see README)
+    dist[0] = 0.0
+    visited = [False] * n
+    for _ in range(n):
+        u = 0
+        best = math.inf
+        for v in range(n):
+            if not visited[v] and dist[v] < best:
+                best = dist[v]
+                u = v
+        visited[u] = True
+        for v in range(n):
+            if dist[u] + w[u][v] < dist[v]:
+                dist[v] = dist[u] + w[u][v]
+    return dist
+
+
+def binary_search(a, target):
+    lo, hi = 0, len(a) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if a[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return lo
+
+
+def inversions_by_position(a, w):
+    total = 0.0
+    for i, x in enumerate(a):
+        total += w[i] * sum(a[j] > x for j in range(i))
+    return total
+
+
+def zip_reversed_dot(a, b):
+    total = 0.0
+    for x, y in zip(a, reversed(b)):
+        total += max(x * y, 0.0)
+    return total
+
+
+def positives(a):
+    out = []
+    for x in a:
+        out.append(max(x, 0.0))
+    return out
+
+
+def nearest_value(a, t):
+    k = min(range(len(a)), key=lambda j: abs(a[j] - t))
+    return a[k]
+
+
+def closest_with_jnp(a, t):
+    k = jnp.argmin(jnp.abs(a - t))
+    return a[k]
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -441,6 +515,20 @@ CORPUS = [
     Algorithm(collatz_steps, lambda r: (int(r.integers(1, 27)),), soft=(), max_iter=200),
     Algorithm(integer_sqrt, lambda r: (int(r.integers(0, 500)),), soft=()),
     Algorithm(greedy_change, lambda r: (int(r.integers(0, 100)),), soft=()),
+    Algorithm(selection_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(dijkstra, lambda r: (_matrix(r, int(r.integers(2, 6))),),
+              separated=lambda r: ([[0.0, 1.0, 5.0], [9.0, 0.0, 1.5], [2.0, 7.0, 0.0]],)),
+    Algorithm(binary_search, lambda r: (sorted(_floats(r, 7)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-3.0, -1.0, 0.5, 2.0, 4.0], 1.2)),
+    Algorithm(inversions_by_position, lambda r: (lambda n: (_floats(r, n), _floats(r, n)))(_sizes(r)),
+              soft=(0, 1), separated=lambda r: ([1.0, -2.0, 3.0, 0.5], [1.0, 2.0, 0.5, 1.5])),
+    Algorithm(zip_reversed_dot, lambda r: (_floats(r, 6), _floats(r, 5)), soft=(0, 1),
+              separated=lambda r: ([1.0, -2.0, 3.0], [0.5, 1.5, -1.0])),
+    Algorithm(positives, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([-1.0, 2.0, -3.0, 4.0],)),
+    Algorithm(nearest_value, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-2.0, 0.0, 1.5, 3.0], 1.2)),
+    Algorithm(closest_with_jnp, lambda r: (np.asarray(_floats(r, _sizes(r))), float(r.normal())), soft=(0, 1),
+              separated=lambda r: (np.array([-2.0, 0.0, 1.5, 3.0]), 1.2)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import gast
 
-from relaxjax.transforms import (canonicalize, control_flow, expressions, fence, locals_init,
+from relaxjax.transforms import (canonicalize, control_flow, expressions, fence, list_methods, locals_init,
                                  subscript_stores)
 from relaxjax.transforms.context import Context
 
-PASSES = (fence, locals_init, canonicalize, subscript_stores, expressions, control_flow)
+PASSES = (fence, list_methods, locals_init, canonicalize, subscript_stores, expressions, control_flow)
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

@@ -10,28 +10,38 @@
 | `float(x)` | Python | `x` as a float array | the same |
 | `int(x)` | Python | truncation toward 0 | an error (no relaxation of `int` yet) |
 | `bool(x)` | Python | `x != 0` | `P(x != 0)` |
+| `jnp.argmin(a)`, `min(range(n), key=...)` | Python | exact | a `SoftIndex`: softmin weights over positions |
+| `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
 """
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable
+import contextlib
+import os
+import sysconfig
+import threading
+import types
+from typing import Any, Callable, Iterator
 
 import jax
 import jax.numpy as jnp
 
 from relaxjax.runtime import context, relaxations
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.indexing import as_array
+from relaxjax.runtime.indexing import as_array, getitem
 from relaxjax.runtime.logic import truth
-from relaxjax.runtime.loops import range_
-from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, float_dtype, is_floating, is_static,
-                                     unwrap)
+from relaxjax.runtime.loops import Enumerate, Zip, range_
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
+                                     is_floating, is_static, unwrap)
 
 
 def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: str) -> Any:
+    items = args[0] if len(args) == 1 else args
+    key = kwargs.get("key")
+    if key is not None and set(kwargs) == {"key"}:
+        return _extremum_by_key(list(items), key, python, sign)
     if kwargs:
         return python(*args, **kwargs)
-    items = args[0] if len(args) == 1 else args
     if isinstance(items, Undefined):
         items.fail()
     if len(args) == 1 and not isinstance(items, (list, tuple)):
@@ -52,6 +62,44 @@ def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: st
         return jnp.min(values, axis=0) if sign > 0 else jnp.max(values, axis=0)
     weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0)
     return relaxations.weighted_sum(weights, values, axis=0)
+
+
+def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) -> Any:
+    """`min(items, key=f)`: relaxed, the item whose key is smallest as a distribution over the items.
+
+    Over positions (`min(range(n), key=lambda j: a[j])`) the result is a `SoftIndex`; over other items
+    it is their expectation under the softmin weights.
+    """
+    keys = [key(item) for item in items]
+    opts = context.current()
+    if all(is_static(k) for k in keys) or opts.hard or not any(is_floating(k) for k in keys):
+        if all(is_static(k) for k in keys):
+            return python(items, key=key)
+        values = jnp.stack([jnp.asarray(unwrap(k)) for k in keys])
+        best = jnp.argmin(values) if sign > 0 else jnp.argmax(values)
+        return jnp.asarray([unwrap(i) for i in items])[best]
+    weights = relaxations.softmin_weights(sign * jnp.stack([as_float(k) for k in keys]), opts.beta)
+    if items == list(range(len(items))):
+        return SoftIndex(weights)
+    return relaxations.weighted_sum(weights, jnp.stack([as_float(i) for i in items]))
+
+
+def argmin_(a: Any, axis: Any = None, **kwargs: Any) -> Any:
+    """`jnp.argmin(a)`; relaxed (a 1-D floating array): a `SoftIndex` with softmin weights."""
+    return _arg_extremum(jnp.argmin, a, axis, kwargs, 1.0)
+
+
+def argmax_(a: Any, axis: Any = None, **kwargs: Any) -> Any:
+    """`jnp.argmax(a)`; relaxed (a 1-D floating array): a `SoftIndex` with softmax weights."""
+    return _arg_extremum(jnp.argmax, a, axis, kwargs, -1.0)
+
+
+def _arg_extremum(exact: Callable, a: Any, axis: Any, kwargs: dict, sign: float) -> Any:
+    values = as_array(a) if isinstance(a, (list, tuple)) else jnp.asarray(unwrap(a))
+    opts = context.current()
+    if opts.hard or kwargs or not jnp.issubdtype(values.dtype, jnp.floating) or values.ndim != 1:
+        return exact(values, axis=axis, **kwargs)
+    return SoftIndex(relaxations.softmin_weights(sign * values, opts.beta))
 
 
 def min_(*args: Any, **kwargs: Any) -> Any:
@@ -99,6 +147,8 @@ def int_(x: Any = 0) -> Any:
         return builtins.int(x)
     if isinstance(x, BoundedInt):
         return x
+    if isinstance(x, SoftIndex):
+        return x.expected()
     if is_floating(x) and not context.current().hard:
         raise RelaxError("int() of a soft (floating) value has no relaxation yet; keep the value as a "
                          "float (indexing with a float is soft indexing) or compute it from hard data")
@@ -121,10 +171,47 @@ def print_(*args: Any, sep: str = " ", end: str = "\n", **kwargs: Any) -> None:
     jax.debug.print(fmt, *values)
 
 
+def sum_(iterable: Any, start: Any = 0) -> Any:
+    """`sum(...)`: over an array, `jnp.sum` of its leading axis; otherwise Python's sum (a generator of
+    soft comparisons adds their probabilities)."""
+    if isinstance(iterable, jax.Array) or isinstance(iterable, SoftBool):
+        return jnp.sum(unwrap(iterable), axis=0) + start
+    return builtins.sum(iterable, start)
+
+
+def reversed_(seq: Any) -> Any:
+    """`reversed(...)`: a range stays a (reversed) range, an array is flipped, a list reversed."""
+    if isinstance(seq, range):
+        return seq[::-1]
+    if isinstance(seq, (jax.Array, SoftBool)):
+        return getitem(seq, slice(None, None, -1))
+    return builtins.list(builtins.reversed(seq))
+
+
+def list_append(items: Any, value: Any) -> list:
+    """`items.append(value)` as `items = items + [value]` (lists are values in a relaxed function)."""
+    if isinstance(items, Undefined):
+        items.fail()
+    if not isinstance(items, list):
+        raise RelaxError(f"append to a {type(items).__name__}: only Python lists grow; build a list, or "
+                         f"allocate the array at full size and write into it")
+    return items + [value]
+
+
+def list_extend(items: Any, values: Any) -> list:
+    """`items.extend(values)` as `items = items + list(values)`."""
+    if isinstance(items, Undefined):
+        items.fail()
+    if not isinstance(items, list):
+        raise RelaxError(f"extend on a {type(items).__name__}: only Python lists grow")
+    return items + builtins.list(values)
+
+
 BUILTINS: dict[Any, Callable] = {
     builtins.min: min_, builtins.max: max_, builtins.abs: abs_, builtins.len: len_,
     builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.bool: bool_,
-    builtins.print: print_,
+    builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_,
+    builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_,
 }
 
 
@@ -139,6 +226,8 @@ def call(func: Any, *args: Any, **kwargs: Any) -> Any:
         replacement = BUILTINS.get(func)
     except TypeError:  # unhashable callables
         replacement = None
+    if replacement is None and converts(func):
+        return _call_converted(func, args, kwargs)
     try:
         return (replacement or func)(*args, **kwargs)
     except (jax.errors.ConcretizationTypeError, TypeError) as err:
@@ -148,6 +237,51 @@ def call(func: Any, *args: Any, **kwargs: Any) -> Any:
         raise RelaxError(f"'{name}(...)' needs a concrete value (a shape, a size, a Python decision) but got "
                          f"traced data; sizes must come from static values such as `len(a)` or Python "
                          f"ints passed as arguments") from err
+
+
+_LIBRARIES = {"jax", "jaxlib", "numpy", "math", "builtins", "functools", "operator", "itertools", "scipy",
+              "equinox", "flax", "optax", "haiku", "relaxjax", "typing", "collections", "random"}
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
+_active = threading.local()
+
+
+def converts(func: Any) -> bool:
+    """Whether a call target is user code that relaxjax converts too (plain `def` functions outside
+    installed libraries and the standard library); everything else runs as it is."""
+    from relaxjax.api import RelaxedFunction
+    if isinstance(func, RelaxedFunction):
+        return True
+    if not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>":
+        return False
+    if (func.__module__ or "").split(".")[0] in _LIBRARIES:
+        return False
+    return not os.path.abspath(func.__code__.co_filename).startswith(_LIBRARY_DIRS)
+
+
+@contextlib.contextmanager
+def calling(func: Callable) -> Iterator[None]:
+    """Mark `func` as being traced, so that a call back into it is reported as recursion."""
+    stack = _active.__dict__.setdefault("stack", [])
+    if func in stack:
+        chain = " -> ".join(f.__name__ for f in stack[stack.index(func):] + [func])
+        raise RelaxError(f"recursion ({chain}) is not supported: a relaxed program must have a static "
+                         f"structure; write it as a loop")
+    stack.append(func)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def _call_converted(func: Any, args: tuple, kwargs: dict) -> Any:
+    """Call user function `func`, converted (and cached) like the relaxed function that calls it, under
+    the same options."""
+    from relaxjax.api import RelaxedFunction
+    from relaxjax.conversion import convert
+    if isinstance(func, RelaxedFunction):
+        func = func.__wrapped__
+    with calling(func):
+        return convert(func).instantiate(func)(*args, **kwargs)
 
 
 def repeat(items: list, times: Any) -> list:

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype, is_static
 
 
@@ -33,6 +33,8 @@ def spec_of(value: Any) -> tuple:
         from relaxjax.runtime.indexing import stackable, as_array
         if stackable(value):
             arr = as_array(value)
+            if isinstance(arr, SoftBool):
+                return ("soft", arr.prob.shape, arr.prob.dtype)
             return ("array", arr.shape, arr.dtype)
         return ("seq", list, tuple(spec_of(v) for v in value))
     if isinstance(value, tuple):
@@ -94,7 +96,7 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
 
 
 def _fail(name: str, a: tuple, b: tuple):
-    raise RelaxError(f"'{name}' changes from {_describe(a)} to {_describe(b)} inside a loop; a relaxed "
+    raise StructureError(f"'{name}' changes from {_describe(a)} to {_describe(b)} inside a loop; a relaxed "
                      f"loop must keep the structure of its variables")
 
 

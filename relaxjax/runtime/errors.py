@@ -39,3 +39,7 @@ class RelaxError(Exception):
 
 class UndefinedVariableError(RelaxError, UnboundLocalError):
     """A variable was read on a path where it has no value (Python's UnboundLocalError)."""
+
+
+class StructureError(RelaxError):
+    """A variable changes structure (a list's length) across a branch or loop iteration."""

@@ -5,6 +5,10 @@
 | static int, slice | exact (Python lists stay lists) | exact, on a copy |
 | hard traced int | exact (lists become arrays); out of range clamps, as in JAX | exact |
 | soft (a float, e.g. an expected count) | `sum_j w_j a[j]`, `w_j = P(round(i + e) = j)` | `a[j] = w_j v + (1 - w_j) a[j]` for every j |
+| a `SoftIndex` (a relaxed argmin / argmax) | the same, with its own weights `w_j` | the same |
+
+A list or array of truth values some of which are probabilities is a SoftBool of probabilities:
+`visited[u] = True` with a soft `u` makes `visited[v]` the probability that v was visited.
 
 Lists and arrays are values: `a[i] = v` rebinds `a` to an updated copy, so a second name bound to the
 same list does not see the change (CPython would). Writing a float into an integer array promotes the
@@ -19,8 +23,8 @@ import numpy as np
 
 from relaxjax.runtime import context, relaxations
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, is_floating, is_number, is_static,
-                                     unwrap)
+from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
+                                     is_static, unwrap)
 
 
 def stackable(value: Any) -> bool:
@@ -35,21 +39,38 @@ def stackable(value: Any) -> bool:
 
 
 def as_array(value: Any) -> Any:
-    """A (nested) list of numbers as one array; arrays pass through."""
+    """A (nested) list of numbers as one array; arrays pass through. A list of truth values of which
+    some are probabilities becomes one SoftBool of probabilities."""
     if isinstance(value, (list, tuple)):
         if not stackable(value):
             raise RelaxError("a list is indexed with a traced index, which needs it as one array, but its "
                              "elements are not numbers of one shape")
         parts = [as_array(v) for v in value]
+        if any(isinstance(p, SoftBool) for p in parts) and all(is_boollike(p) for p in parts):
+            probs = [p.prob if isinstance(p, SoftBool) else jnp.asarray(p) for p in parts]
+            dtype = jnp.result_type(*probs, float)
+            return SoftBool(jnp.stack([jnp.asarray(p, dtype) for p in probs]))
+        parts = [unwrap(p) for p in parts]
         dtype = jnp.result_type(*parts)
         return jnp.stack([jnp.asarray(p, dtype) for p in parts])
     if isinstance(value, Undefined):
         value.fail()
+    if isinstance(value, SoftBool):
+        return value
     return jnp.asarray(unwrap(value))
 
 
 def _is_soft_index(i: Any) -> bool:
-    return not context.current().hard and is_floating(i)
+    return isinstance(i, SoftIndex) or (not context.current().hard and is_floating(i))
+
+
+def _weights(i: Any, size: int) -> Any:
+    if isinstance(i, SoftIndex):
+        if i.weights.shape[-1] != size:
+            raise RelaxError(f"a position distribution over {i.weights.shape[-1]} places indexes an axis of "
+                             f"length {size}")
+        return i.weights
+    return relaxations.index_weights(unwrap(i), size, context.current().beta)
 
 
 def _check_index(i: Any) -> None:
@@ -67,21 +88,24 @@ def getitem(a: Any, index: Any) -> Any:
     parts = index if isinstance(index, tuple) else (index,)
     for i in parts:
         _check_index(i)
-    if all(is_static(i) for i in parts) and not isinstance(a, SoftBool):
+    if all(is_static(i) for i in parts):
         if isinstance(a, (list, tuple, str, dict, range)) or is_static(a):
             return a[index]
+        if isinstance(a, SoftBool):
+            return SoftBool(jnp.asarray(a.prob)[index])
         return jnp.asarray(a)[index] if isinstance(a, np.ndarray) else a[index]
     arr = as_array(a)
+    if isinstance(arr, SoftBool):
+        return SoftBool(getitem(arr.prob, index))
     if any(_is_soft_index(i) for i in parts):
         return _soft_read(arr, parts)
     return arr[tuple(unwrap(i) for i in parts) if isinstance(index, tuple) else unwrap(index)]
 
 
 def _soft_read(arr: Any, parts: tuple) -> Any:
-    beta = context.current().beta
     for axis, i in enumerate(parts):
         if _is_soft_index(i):
-            w = relaxations.index_weights(unwrap(i), arr.shape[axis], beta)
+            w = _weights(i, arr.shape[axis])
             moved = jnp.moveaxis(arr, axis, -1)
             arr = jnp.moveaxis(relaxations.weighted_sum(w, moved, axis=-1)[..., None], -1, axis)
     return arr[tuple(0 if _is_soft_index(i) else unwrap(i) for i in parts)]
@@ -114,6 +138,9 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
             raise RelaxError("a slice inside a chain of subscripts (`a[1:3][0] = v`) is not supported in an "
                              "assignment; write one subscript (`a[1, 0] = v`)")
         return setitem(arr, (flat,), value)
+    if isinstance(arr, SoftBool) or (isinstance(value, SoftBool) and is_boollike(arr)):
+        probs = arr.prob if isinstance(arr, SoftBool) else arr
+        return SoftBool(setitem(jnp.asarray(probs, jnp.result_type(probs, float)), path, unwrap(value)))
     value_arr = as_array(value) if isinstance(value, (list, tuple)) else jnp.asarray(unwrap(value))
     dtype = jnp.result_type(arr, value_arr)
     arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)
@@ -125,14 +152,13 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
 
 def _soft_write(arr: Any, parts: tuple, value: Any) -> Any:
     """a[j...] = w_j v + (1 - w_j) a[j...], with w the product of per-axis position weights."""
-    beta = context.current().beta
     weights = jnp.ones((), arr.dtype)
     for axis, i in enumerate(parts):
         if isinstance(i, slice):
             raise RelaxError("a slice together with a soft index is not supported in an assignment")
         size = arr.shape[axis]
         if _is_soft_index(i):
-            w = relaxations.index_weights(unwrap(i), size, beta)
+            w = _weights(i, size)
         else:
             w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(arr.dtype)
         weights = weights[..., None] * w

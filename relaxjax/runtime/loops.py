@@ -23,6 +23,7 @@ the constant False), fed into the scan from their static trajectory, recorded by
 """
 from __future__ import annotations
 
+import builtins
 import contextlib
 import math
 import threading
@@ -34,7 +35,8 @@ from jax import lax
 
 from relaxjax.runtime import context
 from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_of, unflatten
-from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.errors import RelaxError, StructureError
+from relaxjax.runtime.indexing import getitem
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, unwrap
@@ -43,6 +45,11 @@ UNROLL_MAX = 1
 
 _NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
                  jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError)
+# and StaticIterationNeeded, defined below
+
+
+class StaticIterationNeeded(RelaxError):
+    """Python iteration (a comprehension or generator) over a range with a traced bound."""
 
 
 class TracedRange:
@@ -50,6 +57,11 @@ class TracedRange:
 
     def __init__(self, start: Any, stop: Any, step: int):
         self.start, self.stop, self.step = start, stop, step
+
+    def __iter__(self):
+        raise StaticIterationNeeded(
+            "a comprehension or generator iterates over a range with a traced bound; only a `for` "
+            "statement can loop over one (inside a scanned loop, relaxjax unrolls the enclosing loop)")
 
 
 def range_(*args: Any) -> Any:
@@ -70,42 +82,83 @@ def range_(*args: Any) -> Any:
     return TracedRange(start, stop, step)
 
 
+class Enumerate:
+    """`enumerate(iterable, start)` inside a relaxed function (scanned when `iterable` can be)."""
+
+    def __init__(self, iterable: Any, start: int = 0):
+        self.iterable, self.start = iterable, start
+
+
+class Zip:
+    """`zip(*iterables)` inside a relaxed function (scanned when every iterable can be)."""
+
+    def __init__(self, *iterables: Any):
+        self.iterables = iterables
+
+
+def _scannable(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
+    """`(xs, item_of, length)` to run a loop over `iterable` as a scan, or None to unroll it."""
+    if isinstance(iterable, range):
+        if len(iterable) <= UNROLL_MAX:
+            return None
+        lo, hi = min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
+        return jnp.arange(iterable.start, iterable.stop, iterable.step), lambda k: BoundedInt(k, lo, hi), len(iterable)
+    if isinstance(iterable, jax.Array) or hasattr(iterable, "__jax_array__"):
+        arr = jnp.asarray(unwrap(iterable))
+        if arr.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        return arr, lambda x: x, arr.shape[0]
+    if isinstance(iterable, Enumerate):
+        inner = _scannable(iterable.iterable)
+        if inner is None:
+            return None
+        xs, item_of, length = inner
+        lo, hi = iterable.start, iterable.start + length - 1
+        return ((jnp.arange(length) + iterable.start, xs),
+                lambda x: (BoundedInt(x[0], lo, hi), item_of(x[1])), length)
+    if isinstance(iterable, Zip):
+        parts = [_scannable(it) for it in iterable.iterables]
+        if not parts or any(p is None for p in parts):
+            return None
+        length = min(p[2] for p in parts)
+        xs = tuple(jax.tree_util.tree_map(lambda v: v[:length], p[0]) for p in parts)
+        return xs, lambda x: tuple(p[1](v) for p, v in zip(parts, x)), length
+    return None
+
+
+def _python_items(iterable: Any) -> Any:
+    """The items of `iterable` for a loop unrolled while tracing."""
+    if isinstance(iterable, Enumerate):
+        return builtins.enumerate(_python_items(iterable.iterable), iterable.start)
+    if isinstance(iterable, Zip):
+        return builtins.zip(*map(_python_items, iterable.iterables))
+    if isinstance(iterable, (jax.Array, SoftBool)):
+        return [getitem(iterable, k) for k in range(jnp.shape(unwrap(iterable))[0])]
+    return iterable
+
+
 def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
     """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple."""
     if isinstance(iterable, Undefined):
         iterable.fail()
-    if isinstance(iterable, range):
-        if len(iterable) <= UNROLL_MAX:
-            return _unrolled(iterable, body, state)
-        lo, hi = min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
-        xs = jnp.arange(iterable.start, iterable.stop, iterable.step)
-        step = lambda s, k: (body(BoundedInt(k, lo, hi), *s), ())
-        return _scan_or_unroll(step, state, names, xs, lambda: _unrolled(iterable, body, state))
     if isinstance(iterable, TracedRange):
         return _masked_range(iterable, body, state, names)
-    if isinstance(iterable, (jax.Array,)) or hasattr(iterable, "__jax_array__"):
-        arr = jnp.asarray(unwrap(iterable))
-        if arr.ndim == 0:
-            raise TypeError("iteration over a 0-d array")
-        step = lambda s, x: (body(x, *s), ())
-        return _scan_or_unroll(step, state, names, arr,
-                               lambda: _unrolled([arr[k] for k in range(arr.shape[0])], body, state))
-    return _unrolled(iterable, body, state)
+    plan = _scannable(iterable)
+    if plan is None:
+        return _unrolled(_python_items(iterable), body, state)
+    xs, item_of, length = plan
+    try:
+        final, _ = scan(lambda s, x: (body(item_of(x), *s), ()), state, names, xs, length=length)
+    except _NEEDS_STATIC + (StructureError, StaticIterationNeeded):
+        # The body needs its loop variable as a static value, or grows a list: run it unrolled.
+        return _unrolled(_python_items(iterable), body, state)
+    return final
 
 
 def _unrolled(items: Any, body: Callable[..., tuple], state: tuple) -> tuple:
     for item in items:
         state = body(item, *state)
     return state
-
-
-def _scan_or_unroll(step: Callable, state: tuple, names: tuple[str, ...], xs: Any,
-                    unrolled: Callable[[], tuple]) -> tuple:
-    try:
-        final, _ = scan(step, state, names, xs)
-    except _NEEDS_STATIC:
-        return unrolled()
-    return final
 
 
 class _NeedsStatic(Exception):

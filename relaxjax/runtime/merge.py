@@ -15,7 +15,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from relaxjax.runtime import relaxations
-from relaxjax.runtime.errors import RelaxError, user_location
+from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
                                      unwrap)
 
@@ -40,7 +40,7 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
         return Undefined(undefined.name, undefined.where or user_location())
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if type(a) is not type(b) or len(a) != len(b):
-            raise RelaxError(f"'{name}' is a {type(a).__name__} of length {len(a)} on one path and a "
+            raise StructureError(f"'{name}' is a {type(a).__name__} of length {len(a)} on one path and a "
                              f"{type(b).__name__} of length {len(b)} on the other; a relaxed branch or loop "
                              f"must keep the structure of its variables")
         return type(a)(merge(test, x, y, f"{name}[{i}]") for i, x, y in zip(range(len(a)), a, b))

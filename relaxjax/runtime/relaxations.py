@@ -5,6 +5,7 @@ operators that call them.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -70,9 +71,26 @@ def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:
 
 
 def weighted_sum(weights: Any, values: Any, axis: int = 0) -> Any:
-    """sum(weights * values) along `axis`, where a zero weight contributes 0 even to an infinite value."""
+    """sum(weights * values) along `axis`; a zero weight contributes 0 even to an infinite value, and
+    no gradient flows to the weight of an infinite value (as in `mix`)."""
+    dtype = jnp.result_type(weights, values, float)
+    return _weighted_sum(axis, jnp.asarray(weights, dtype), jnp.asarray(values, dtype))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _weighted_sum(axis: int, weights: Any, values: Any) -> Any:
     keep = weights > 0
     return jnp.sum(jnp.where(keep, weights * jnp.where(keep, values, 0.0), 0.0), axis=axis)
+
+
+@_weighted_sum.defjvp
+def _weighted_sum_jvp(axis: int, primals: tuple, tangents: tuple) -> tuple:
+    weights, values = primals
+    dw, dv = tangents
+    out = _weighted_sum(axis, weights, values)
+    slope = jnp.where(jnp.isfinite(values), values, 0.0)
+    tangent = jnp.sum(dw * slope + jnp.where(weights > 0, weights, 0.0) * dv, axis=axis)
+    return out, jnp.broadcast_to(tangent, out.shape)
 
 
 def soft_abs(x: Any, beta: Any) -> Any:

@@ -23,7 +23,7 @@ from relaxjax.runtime.errors import UndefinedVariableError
 
 def is_traced(x: Any) -> bool:
     """True for JAX arrays (concrete or tracers) and NumPy arrays, the values that are not static."""
-    return isinstance(x, (jax.Array, np.ndarray, np.generic, SoftBool, BoundedInt))
+    return isinstance(x, (jax.Array, np.ndarray, np.generic, SoftBool, BoundedInt, SoftIndex))
 
 
 def is_static(x: Any) -> bool:
@@ -33,7 +33,7 @@ def is_static(x: Any) -> bool:
 
 def is_floating(x: Any) -> bool:
     """True for a traced floating value (soft data in relaxed mode)."""
-    if isinstance(x, SoftBool):
+    if isinstance(x, (SoftBool, SoftIndex)):
         return True
     if isinstance(x, (jax.Array, np.ndarray, np.generic)):
         return jnp.issubdtype(x.dtype, jnp.floating)
@@ -49,15 +49,18 @@ def is_boollike(x: Any) -> bool:
 
 def is_number(x: Any) -> bool:
     """Python numbers (bools included) and numeric arrays."""
-    if isinstance(x, (numbers.Number, SoftBool, BoundedInt)):
+    if isinstance(x, (numbers.Number, SoftBool, BoundedInt, SoftIndex)):
         return True
     return isinstance(x, (jax.Array, np.ndarray, np.generic))
 
 
 def unwrap(x: Any) -> Any:
-    """The plain value behind a marker type (`SoftBool` -> probability, `BoundedInt` -> its array)."""
+    """The plain value behind a marker type (`SoftBool` -> probability, `BoundedInt` -> its array,
+    `SoftIndex` -> the expected position)."""
     if isinstance(x, SoftBool):
         return x.prob
+    if isinstance(x, SoftIndex):
+        return x.expected()
     if isinstance(x, BoundedInt):
         return x.value
     if isinstance(x, Undefined):
@@ -179,6 +182,23 @@ class BoundedInt(_NumberLike):
 
     def __repr__(self):
         return f"BoundedInt({self.value!r}, lo={self.lo}, hi={self.hi})"
+
+
+class SoftIndex(_NumberLike):
+    """A position known as a distribution (`weights` over the last axis): what a relaxed `argmin` or
+    `argmax` returns. Indexing with it uses the weights directly; as a number it is the expected position."""
+
+    __slots__ = ("weights",)
+
+    def __init__(self, weights: Any):
+        self.weights = weights
+
+    def expected(self) -> Any:
+        """sum_j j * w_j."""
+        return self.weights @ jnp.arange(self.weights.shape[-1], dtype=self.weights.dtype)
+
+    def __repr__(self):
+        return f"SoftIndex({self.weights!r})"
 
 
 def _is_static_int(x: Any) -> bool:

@@ -77,3 +77,27 @@ def test_bounded_int_propagates_bounds_through_affine_arithmetic():
     assert (j.lo, j.hi) == (-1, 6) and int(j.value) == 4
     k = (i + 1) % 2
     assert (k.lo, k.hi) == (0, 1) and int(k.value) == 1
+
+
+def test_a_soft_read_over_an_infinite_entry_has_finite_gradients():
+    def read(i, a):
+        with options(beta=0.5):
+            return getitem(a, i)
+    a = jnp.array([1.0, jnp.inf, 2.0])
+    assert float(read(jnp.asarray(0.2), a)) == jnp.inf
+    gi, ga = jax.grad(read, argnums=(0, 1))(jnp.asarray(0.2), a)
+    assert np.isfinite(gi) and np.all(np.isfinite(ga))
+
+
+def test_argmin_is_a_distribution_that_indexing_uses_directly():
+    from relaxjax.runtime import SoftIndex, argmin_
+    from relaxjax.runtime.relaxations import softmin_weights
+    with options(beta=2.0):
+        k = argmin_(A / 10)
+        assert isinstance(k, SoftIndex)
+        w = softmin_weights(A / 10, 2.0)
+        np.testing.assert_allclose(getitem(A, k), w @ A, rtol=1e-6)
+        np.testing.assert_allclose(k + 0, w @ jnp.arange(4.0), rtol=1e-6)   # as a number: expected position
+        np.testing.assert_allclose(setitem(A, (k,), 0.0), (1 - w) * A, rtol=1e-6)
+    with options(mode="hard"):
+        assert int(argmin_(A)) == 0

@@ -1,0 +1,68 @@
+"""Calls from a relaxed function: user functions are converted too, libraries pass through."""
+import inspect
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax import RelaxError, relax
+from tests.helpers import flat, run_python
+
+
+def compare_swap(a, i, j):
+    if a[i] > a[j]:
+        a[i], a[j] = a[j], a[i]
+    return a
+
+
+def sort_with_helper(a):
+    n = len(a)
+    for i in range(n):
+        for j in range(n - 1 - i):
+            a = compare_swap(a, j, j + 1)
+    return a
+
+
+def squash(x):
+    return jnp.tanh(x) + math.pi * 0.0
+
+
+def uses_library(a):
+    total = 0.0
+    for x in a:
+        total += squash(x) if x > 0 else jnp.exp(x) - 1.0
+    return total
+
+
+def ping(x):
+    return pong(x)
+
+
+def pong(x):
+    if x > 0:
+        x = ping(x - 1.0)
+    return x
+
+
+@pytest.mark.parametrize("fn", [sort_with_helper, uses_library])
+def test_helpers_are_converted_and_match_cpython_in_hard_mode(fn):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        a = [float(v) for v in rng.normal(size=6)]
+        np.testing.assert_allclose(flat(relax(fn, mode="hard")(a)), flat(run_python(fn, (a,))), rtol=1e-6)
+
+
+def test_helper_comparisons_are_relaxed_with_the_callers_options():
+    a = jnp.array([0.3, 0.1])
+    out = relax(sort_with_helper, beta=3.0)(a)
+    p = jax.nn.sigmoid(3.0 * 0.2)
+    np.testing.assert_allclose(out, [p * 0.1 + (1 - p) * 0.3, p * 0.3 + (1 - p) * 0.1], rtol=1e-6)
+    g = jax.grad(lambda v: relax(sort_with_helper, beta=3.0)(v)[0])(a)
+    assert np.all(np.isfinite(g))
+
+
+def test_mutual_recursion_is_an_error_naming_the_chain():
+    with pytest.raises(RelaxError, match="ping -> pong -> ping"):
+        relax(ping)(2.0)
