@@ -425,6 +425,30 @@ def closest_with_jnp(a, t):
     return a[k]
 
 
+def classify(x, lo, hi):
+    if x < lo:
+        return -1.0
+    elif x > hi:
+        if x > 2.0 * hi:
+            return 2.0
+        y = x * 0.5
+        return y
+    z = x * x
+    return z
+
+
+def first_above_static(a, t):
+    n = len(a)
+    if n == 0:
+        return -1.0
+    best = a[0]
+    for x in a:
+        best = max(best, x)
+    if best > t:
+        return best - t
+    return 0.0
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -529,6 +553,10 @@ CORPUS = [
               separated=lambda r: ([-2.0, 0.0, 1.5, 3.0], 1.2)),
     Algorithm(closest_with_jnp, lambda r: (np.asarray(_floats(r, _sizes(r))), float(r.normal())), soft=(0, 1),
               separated=lambda r: (np.array([-2.0, 0.0, 1.5, 3.0]), 1.2)),
+    Algorithm(classify, lambda r: (float(r.normal() * 2), -0.5, 0.7), soft=(0, 1, 2),
+              separated=lambda r: (1.0, -0.5, 0.4)),
+    Algorithm(first_above_static, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 2.0, 0.5], 1.0)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

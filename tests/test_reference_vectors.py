@@ -91,3 +91,17 @@ def test_paper_bubble_sort_at_beta_100(x, loss):
     np.testing.assert_allclose(got_out, [1, 2, 3], atol=1e-5)
     np.testing.assert_allclose(got_loss, loss, atol=1e-5)
     np.testing.assert_allclose(jax.grad(lambda v: f(v)[1])(x), 0.0, atol=1e-5)
+
+
+def early_return(a):
+    if a > 0:
+        return 10.0
+    return -10.0
+
+
+def test_early_return_is_the_branch_mixture_not_a_flag():
+    """`if c: return a` / `return b` gives p * a + (1 - p) * b exactly (a flag lowering has p**2 terms)."""
+    a = jnp.linspace(-2, 2, 9)
+    got = jax.vmap(relax(early_return, beta=2.0))(a)
+    s = jax.nn.sigmoid(2 * a)
+    np.testing.assert_allclose(got, 10 * s - 10 * (1 - s), atol=1e-12)

@@ -49,16 +49,14 @@ class _Fence(gast.NodeVisitor):
         if node is not self.root:
             raise self.ctx.error(node, "a nested function definition is not supported yet; define it at "
                                        "module level")
-        for i, stmt in enumerate(node.body):
-            if isinstance(stmt, gast.Return) and i != len(node.body) - 1:
-                raise self.ctx.error(node.body[i + 1], "code after `return` never runs")
         self.generic_visit(node)
 
-    def visit_Return(self, node: gast.Return) -> None:
-        if node not in self.root.body:
-            raise self.ctx.error(node, "a `return` inside `if`, `for` or `while` is not supported yet; "
-                                       "assign the result to a variable and return it at the end")
-        self.generic_visit(node)
+    def _loop(self, node: gast.AST) -> None:
+        for sub in gast.walk(node):
+            if isinstance(sub, gast.Return):
+                raise self.ctx.error(sub, "a `return` inside `for` or `while` is not supported yet "
+                                          "(planned); keep the result in a variable, stop updating it "
+                                          "with a flag, and return it after the loop")
 
     def visit_Name(self, node: gast.Name) -> None:
         if _RESERVED.match(node.id):
@@ -98,6 +96,7 @@ class _Fence(gast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_For(self, node: gast.For) -> None:
+        self._loop(node)
         if node.orelse:
             raise self.ctx.error(node, "`for ... else` is not supported; use a flag variable")
         if not all(isinstance(n, gast.Name) for n in gast.walk(node.target)
@@ -106,6 +105,7 @@ class _Fence(gast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_While(self, node: gast.While) -> None:
+        self._loop(node)
         if node.orelse:
             raise self.ctx.error(node, "`while ... else` is not supported; use a flag variable")
         self.generic_visit(node)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import (canonicalize, control_flow, expressions, fence, list_methods, locals_init,
-                                 subscript_stores)
+                                 returns, subscript_stores)
 from relaxjax.transforms.context import Context
 
-PASSES = (fence, list_methods, locals_init, canonicalize, subscript_stores, expressions, control_flow)
+PASSES = (fence, returns, list_methods, locals_init, canonicalize, subscript_stores, expressions, control_flow)
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

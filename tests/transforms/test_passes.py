@@ -7,7 +7,7 @@ import pytest
 import relaxjax.transforms.pipeline
 
 from relaxjax.transforms import (ConversionError, canonicalize, control_flow, expressions, fence,
-                                 locals_init, subscript_stores)
+                                 locals_init, returns, subscript_stores)
 from tests.transforms.helpers import run_pass, same
 
 
@@ -69,6 +69,33 @@ def test_expressions_become_runtime_calls():
             return rj__.or_(rj__.not_(rj__.lt(a, b)),
                             lambda: rj__.if_exp(a, lambda: rj__.eq(rj__.getitem(a, 0), b),
                                                 lambda: rj__.call(min, a, b)))
+    """)
+
+
+def test_early_returns_move_the_rest_into_the_branch_that_did_not_return():
+    out = run_pass(returns, """
+        def f(x):
+            if x > 0:
+                return 1.0
+            elif x < -1:
+                y = 3.0
+            else:
+                return
+            y = 2.0
+            return y
+    """)
+    assert same(out, """
+        def f(x):
+            return__0 = None
+            if x > 0:
+                return__0 = 1.0
+            elif x < -1:
+                y = 3.0
+                y = 2.0
+                return__0 = y
+            else:
+                return__0 = None
+            return return__0
     """)
 
 
@@ -156,7 +183,8 @@ def test_locals_start_undefined():
     ("def g():\n        pass", "nested function"),
     ("for i in range(3):\n        break", "`break`"),
     ("for i in range(3):\n        continue", "`continue`"),
-    ("if a:\n        return 1", "`return` inside"),
+    ("for i in range(3):\n        return 1", "`return` inside `for`"),
+    ("while a:\n        return 1", "`return` inside `for` or `while`"),
     ("return f(a - 1)", "recursion"),
     ("a.x = 1", "attribute"),
     ("for i in range(3):\n        pass\n    else:\n        pass", "for ... else"),

@@ -1,0 +1,54 @@
+"""`return` inside `if` / `elif` / `else` (outside loops): the rest of the block moves into the branch
+that did not return, and every `return e` becomes an assignment of the result.
+
+    def f(x):                       def f(x):
+        if x > 0:                       if x > 0:
+            return 1.0                      return__0 = 1.0
+        y = 2.0             ->          else:
+        return y                            y = 2.0
+                                            return__0 = y
+                                        return return__0
+
+No flag guards the rest of the block: under a soft condition p a flag would be correlated with the
+state it guards and give terms in p**2; moving the rest into the branch keeps `p * a + (1 - p) * b`.
+The rest is copied into each branch that falls through, so sequential early returns grow the code.
+"""
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from relaxjax.transforms import templates
+from relaxjax.transforms.context import Context
+
+RESULT = "return__0"
+
+
+def _returns(stmts: list[gast.stmt]) -> bool:
+    return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s))
+
+
+def _lower(stmts: list[gast.stmt]) -> list[gast.stmt]:
+    out: list[gast.stmt] = []
+    for k, stmt in enumerate(stmts):
+        if isinstance(stmt, gast.Return):
+            value = stmt.value if stmt.value is not None else templates.constant(None)
+            return out + templates.replace(f"{RESULT} = rjtmp_value", stmt, rjtmp_value=value)
+        if isinstance(stmt, gast.If) and _returns([stmt]):
+            rest = stmts[k + 1:]
+            stmt.body = _lower(stmt.body + copy.deepcopy(rest))
+            stmt.orelse = _lower(stmt.orelse + copy.deepcopy(rest))
+            return out + [stmt]
+        out.append(stmt)
+    return out
+
+
+def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
+    """Lower early returns of `node` (the fence has rejected `return` inside loops)."""
+    body = node.body
+    if not _returns(body[:-1]) and not (body and _returns([body[-1]]) and not isinstance(body[-1], gast.Return)):
+        return node
+    node.body = (templates.replace(f"{RESULT} = None", node) + _lower(body)
+                 + templates.replace(f"return {RESULT}", body[-1]))
+    return node
