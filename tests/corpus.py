@@ -449,6 +449,14 @@ def first_above_static(a, t):
     return 0.0
 
 
+def bucket_counts(a, width):
+    counts = [0, 0, 0, 0]
+    for x in a:
+        k = int(abs(x) // width) % 4
+        counts[k] += 1
+    return counts, round(a[0] * 10.0) / 10.0
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -557,6 +565,7 @@ CORPUS = [
               separated=lambda r: (1.0, -0.5, 0.4)),
     Algorithm(first_above_static, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([-1.0, 2.0, 0.5], 1.0)),
+    Algorithm(bucket_counts, lambda r: (_floats(r, _sizes(r)), 0.7), soft=(0,)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -8,7 +8,7 @@
 | `len(x)` | Python | the static length of the leading axis | the same |
 | `range(...)` | Python | a range masked at its largest trip count | an error (a bound may not depend on soft data) |
 | `float(x)` | Python | `x` as a float array | the same |
-| `int(x)` | Python | truncation toward 0 | an error (no relaxation of `int` yet) |
+| `int(x)`, `round(x)`, `x // k`, `x % k` | Python | exact | exact on the value: piecewise constant, no gradient through it (a `SoftIndex` becomes its expected position) |
 | `bool(x)` | Python | `x != 0` | `P(x != 0)` |
 | `jnp.argmin(a)`, `min(range(n), key=...)` | Python | exact | a `SoftIndex`: softmin weights over positions |
 | `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
@@ -142,18 +142,32 @@ def float_(x: Any = 0.0) -> Any:
 
 
 def int_(x: Any = 0) -> Any:
-    """`int(x)`: exact truncation toward zero on static and hard values; soft values are an error."""
+    """`int(x)`: truncation toward zero, exact on every kind of value.
+
+    On a soft value it is exact too (piecewise constant: no gradient flows through it, and it converges
+    to hard mode as beta grows); to keep an expected index soft, index with it directly (`a[m]`). A
+    `SoftIndex` (a relaxed argmin) becomes its expected position.
+    """
     if is_static(x):
         return builtins.int(x)
     if isinstance(x, BoundedInt):
         return x
     if isinstance(x, SoftIndex):
         return x.expected()
-    if is_floating(x) and not context.current().hard:
-        raise RelaxError("int() of a soft (floating) value has no relaxation yet; keep the value as a "
-                         "float (indexing with a float is soft indexing) or compute it from hard data")
     x = jnp.asarray(unwrap(x))
     return jnp.trunc(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(int)
+
+
+def round_(x: Any, ndigits: Any = None) -> Any:
+    """`round(x[, ndigits])`: half to even, as Python; exact (piecewise constant) on soft values."""
+    if is_static(x):
+        return builtins.round(x, ndigits)
+    if isinstance(x, SoftIndex):
+        x = x.expected()
+    x = jnp.asarray(unwrap(x))
+    if ndigits is not None:
+        return jnp.round(x, ndigits)
+    return jnp.round(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x
 
 
 def bool_(x: Any = False) -> Any:
@@ -209,7 +223,8 @@ def list_extend(items: Any, values: Any) -> list:
 
 BUILTINS: dict[Any, Callable] = {
     builtins.min: min_, builtins.max: max_, builtins.abs: abs_, builtins.len: len_,
-    builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.bool: bool_,
+    builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.round: round_,
+    builtins.bool: bool_,
     builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_,
     builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_,
 }
