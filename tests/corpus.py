@@ -457,6 +457,73 @@ def bucket_counts(a, width):
     return counts, round(a[0] * 10.0) / 10.0
 
 
+# ---------------------------------------------------------------- break and continue
+def prefix_until(a, t):
+    s = 0.0
+    for x in a:
+        if s + x > t:
+            break
+        s += x
+    return s
+
+
+def first_index_above(a, t):
+    idx = -1
+    for i in range(len(a)):
+        if a[i] > t:
+            idx = i
+            break
+    return idx
+
+
+def sum_skipping(a, lo):
+    s = 0.0
+    count = 0
+    for x in a:
+        if x < lo:
+            continue
+        elif x > 2.0:
+            s += 2.0
+            continue
+        s += x
+        count += 1
+    return s, count
+
+
+def doubling(x, t):
+    n = 0
+    while True:
+        x = x * 2.0
+        n += 1
+        if x > t:
+            break
+    return x, n
+
+
+def count_up(x, t):
+    k = 0.0
+    while x < t:
+        x = x + 1.0
+        if x > 3.0:
+            continue
+        k += 1.0
+    return k
+
+
+def first_row_with_large_sum(m, t):
+    found = -1
+    for i in range(len(m)):
+        total = 0.0
+        for j in range(len(m[0])):
+            if m[i][j] < 0.2:
+                break
+            total += m[i][j]
+        if total > t:
+            found = i
+            break
+    return found
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -566,6 +633,18 @@ CORPUS = [
     Algorithm(first_above_static, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([-1.0, 2.0, 0.5], 1.0)),
     Algorithm(bucket_counts, lambda r: (_floats(r, _sizes(r)), 0.7), soft=(0,)),
+    Algorithm(prefix_until, lambda r: (_floats(r, _sizes(r)), float(r.uniform(0, 2))), soft=(0, 1),
+              separated=lambda r: ([0.5, 0.7, 2.0, 1.0], 1.0)),
+    Algorithm(first_index_above, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
+    Algorithm(sum_skipping, lambda r: (_floats(r, _sizes(r), 2.0), -0.3), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.5, 3.0, 1.5], 0.0)),
+    Algorithm(doubling, lambda r: (float(r.uniform(0.1, 2.0)), float(r.uniform(2.0, 30.0))), soft=(0, 1),
+              separated=lambda r: (0.3, 5.0)),
+    Algorithm(count_up, lambda r: (float(r.uniform(-2.0, 2.0)), float(r.uniform(0.0, 8.0))), soft=(0, 1),
+              separated=lambda r: (0.5, 6.0)),
+    Algorithm(first_row_with_large_sum, lambda r: (_matrix(r, int(r.integers(2, 5)), 3), float(r.uniform(1, 5))),
+              soft=(0, 1), separated=lambda r: ([[1.0, 0.0, 3.0], [1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], 2.5)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -105,3 +105,17 @@ def test_early_return_is_the_branch_mixture_not_a_flag():
     got = jax.vmap(relax(early_return, beta=2.0))(a)
     s = jax.nn.sigmoid(2 * a)
     np.testing.assert_allclose(got, 10 * s - 10 * (1 - s), atol=1e-12)
+
+
+def test_break_gives_the_expected_first_index_not_a_flag_mixture():
+    """With independent comparisons the mean-field result of a `break` loop is the exact expectation
+    sum_i i * p_i * prod_{j<i} (1 - p_j) + (-1) * prod_j (1 - p_j)."""
+    from tests.corpus import first_index_above
+    a, t, beta = jnp.array([0.5, 0.7, 0.2, 0.9, 0.1, 0.65, 0.3]), 0.6, 3.0
+    p = jax.nn.sigmoid(beta * (a - t))
+    expected, alive = 0.0, 1.0
+    for i in range(len(a)):
+        expected += alive * p[i] * i
+        alive *= 1 - p[i]
+    expected += alive * -1
+    np.testing.assert_allclose(relax(first_index_above, beta=beta)(a, t), expected, rtol=1e-12)

@@ -22,8 +22,22 @@
 
 The state is every name the statement assigns (nested statements already rewritten, so their state
 shows as the targets of their operator calls). Other names are read through closures.
+
+A loop whose body uses `break` or `continue` (at its own level) has its body rewritten first so that
+every path ends in exactly one outcome, the rest of the block moved into the branch that goes on:
+
+    for x in xs:                   def loop_body__2(x, s):
+        if x > t:                      def if_true__3(s):
+            break          ->              return rj__.exit_((s,))
+        s = s + x                      def if_false__4(s):
+                                           s = s + x
+                                           return rj__.go((s,))
+                                       return rj__.if_outcome(x > t, if_true__3, if_false__4, (s,), ('s',))
+                                   (s,) = rj__.for_exit_stmt(xs, loop_body__2, (s,), ('s',))
 """
 from __future__ import annotations
+
+import copy
 
 import gast
 
@@ -50,12 +64,47 @@ def _state_call(names: list[str], call: str, origin: gast.AST, **subs: gast.AST)
     return templates.replace(f"({state}) = {line}" if names else line, origin, **subs)
 
 
+def _has_exits(stmts: list[gast.stmt]) -> bool:
+    """Whether `break` or `continue` of the enclosing loop occurs in `stmts` (not in inner loops)."""
+    for stmt in stmts:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(stmt, gast.If) and _has_exits(stmt.body + stmt.orelse):
+            return True
+    return False
+
+
+def _outcome(kind: str, names: list[str], origin: gast.AST) -> list[gast.stmt]:
+    state = "".join(n + ", " for n in names)
+    return templates.replace(f"return {RUNTIME}.{kind}(({state}))", origin)
+
+
+def _lower_exits(stmts: list[gast.stmt], names: list[str], origin: gast.AST) -> list[gast.stmt]:
+    """Every path of a loop body ends in `return rj__.go(state)` or `return rj__.exit_(state)`."""
+    out: list[gast.stmt] = []
+    for k, stmt in enumerate(stmts):
+        if isinstance(stmt, gast.Break):
+            return out + _outcome("exit_", names, stmt)
+        if isinstance(stmt, gast.Continue):
+            return out + _outcome("go", names, stmt)
+        if isinstance(stmt, gast.If) and _has_exits([stmt]):
+            rest = stmts[k + 1:]
+            stmt.body = _lower_exits(stmt.body + copy.deepcopy(rest), names, stmt)
+            stmt.orelse = _lower_exits(stmt.orelse + copy.deepcopy(rest), names, stmt)
+            stmt.rj_outcome = names
+            return out + [stmt]
+        out.append(stmt)
+    return out + _outcome("go", names, stmts[-1] if stmts else origin)
+
+
 class _ControlFlow(gast.NodeTransformer):
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def visit_If(self, node: gast.If) -> list[gast.stmt]:
         self.generic_visit(node)
+        if getattr(node, "rj_outcome", None) is not None:
+            return self._outcome_if(node, node.rj_outcome)
         names = bound_names(node.body + node.orelse)
         true_name, false_name = self.ctx.fresh("if_true"), self.ctx.fresh("if_false")
         ret = _state_return(names, node)
@@ -66,33 +115,58 @@ class _ControlFlow(gast.NodeTransformer):
                          rjtmp_test=node.test),
         ]
 
+    def _outcome_if(self, node: gast.If, names: list[str]) -> list[gast.stmt]:
+        """An `if` whose branches end the loop body: it returns their combined outcome."""
+        true_name, false_name = self.ctx.fresh("if_true"), self.ctx.fresh("if_false")
+        state = "".join(n + ", " for n in names)
+        labels = "".join(repr(n) + ", " for n in names)
+        return [
+            _function(true_name, names, node.body, node),
+            _function(false_name, names, node.orelse, node),
+            *templates.replace(f"return {RUNTIME}.if_outcome(rjtmp_test, {true_name}, {false_name}, "
+                               f"({state}), ({labels}))", node, rjtmp_test=node.test),
+        ]
+
     def visit_For(self, node: gast.For) -> list[gast.stmt]:
-        self.generic_visit(node)
         targets = target_names(node.target)
-        names = [n for n in bound_names(node.body) if n not in targets]
+        exits = _has_exits(node.body)
+        if exits:
+            names = [n for n in bound_names(node.body) if n not in targets]
+            node.body = _lower_exits(node.body, names, node)
+        self.generic_visit(node)
+        if not exits:
+            names = [n for n in bound_names(node.body) if n not in targets]
         body_name = self.ctx.fresh("loop_body")
-        body = node.body + [_state_return(names, node)]
+        body = node.body + ([] if exits else [_state_return(names, node)])
         if isinstance(node.target, gast.Name):
             params = [node.target.id] + names
         else:
             item = self.ctx.fresh("item")
             params = [item] + names
             body = templates.replace(f"target = {item}", node, target=node.target) + body
+        operator = "for_exit_stmt" if exits else "for_stmt"
         return [
             _function(body_name, params, body, node),
-            *_state_call(names, f"for_stmt(rjtmp_iter, {body_name}, {{state}}, {{names}})", node,
+            *_state_call(names, f"{operator}(rjtmp_iter, {body_name}, {{state}}, {{names}})", node,
                          rjtmp_iter=node.iter),
         ]
 
     def visit_While(self, node: gast.While) -> list[gast.stmt]:
+        exits = _has_exits(node.body)
+        if exits:
+            names = bound_names(node.body)
+            node.body = _lower_exits(node.body, names, node)
         self.generic_visit(node)
-        names = bound_names(node.body)
+        if not exits:
+            names = bound_names(node.body)
         test_name, body_name = self.ctx.fresh("loop_test"), self.ctx.fresh("loop_body")
         test = _function(test_name, names, templates.replace("return test", node, test=node.test), node)
+        body = node.body + ([] if exits else [_state_return(names, node)])
+        operator = "while_exit_stmt" if exits else "while_stmt"
         return [
             test,
-            _function(body_name, names, node.body + [_state_return(names, node)], node),
-            *_state_call(names, f"while_stmt({test_name}, {body_name}, {{state}}, {{names}})", node),
+            _function(body_name, names, body, node),
+            *_state_call(names, f"{operator}({test_name}, {body_name}, {{state}}, {{names}})", node),
         ]
 
 

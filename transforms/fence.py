@@ -28,9 +28,6 @@ _UNSUPPORTED = {
     gast.Delete: ("`del`", "assign a new value instead"),
     gast.Match: ("`match`", "use `if` / `elif`"),
     gast.NamedExpr: ("`:=`", "assign on a line of its own"),
-    gast.Break: ("`break`", "not supported yet (planned): loop over the full range and guard the body "
-                 "with a flag variable"),
-    gast.Continue: ("`continue`", "not supported yet (planned): guard the rest of the body with `if`"),
 }
 _RESERVED = re.compile(rf"^({RUNTIME}|{TEMP_PREFIX}.*|.*__\d+)$")
 

@@ -184,13 +184,16 @@ class _Widen(Exception):
         self.token, self.specs = token, specs
 
 
-def scan(step: Callable[[tuple, Any], tuple[tuple, Any]], state: tuple, names: tuple[str, ...], xs: Any,
-         length: int | None = None, reverse: bool = False, specs: tuple | None = None) -> tuple[tuple, Any]:
+def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ...], xs: Any,
+         length: int | None = None, reverse: bool = False, specs: tuple | None = None,
+         recorded: bool = False) -> tuple[tuple, Any]:
     """`lax.scan` over a state tuple of any relaxjax values; `step(state, x)` returns `(state, ys)`.
 
     The carry's specs start from the initial state and widen (int -> float, bool -> SoftBool, static ->
     traced) until the body returns what it was given; each widening traces the body once more.
-    `specs`, if given, is a wider starting layout than the initial state's own.
+    `specs`, if given, is a wider starting layout than the initial state's own. With `recorded`, `step`
+    returns `(state, ys, other_state)`: `other_state` (a state at another point of the step, such as a
+    `break`) widens the carry's layout too and comes back in `ys` as `(ys, leaves, specs)`.
     """
     if specs is None:
         specs = tuple(spec_of(v) for v in state)
@@ -198,10 +201,14 @@ def scan(step: Callable[[tuple, Any], tuple[tuple, Any]], state: tuple, names: t
         token = object()
 
         def body(leaves, x, specs=specs, token=token):
-            out, ys = step(unflatten(specs, leaves), x)
+            out, ys, *other = step(unflatten(specs, leaves), x)
             widened = join_states(specs, out, names)
+            if recorded:
+                widened = join_states(widened, other[0], names)
             if not same_specs(widened, specs):
                 raise _Widen(token, widened)
+            if recorded:
+                ys = (ys, flatten(other[0], specs))
             return flatten(out, specs), ys
 
         try:
@@ -211,7 +218,7 @@ def scan(step: Callable[[tuple, Any], tuple[tuple, Any]], state: tuple, names: t
                 raise
             specs = w.specs
             continue
-        return unflatten(specs, final), ys
+        return unflatten(specs, final), ((ys[0], ys[1], specs) if recorded else ys)
     raise RelaxError("the types of a loop's variables did not settle")  # pragma: no cover
 
 

@@ -158,6 +158,35 @@ def test_for_and_while_become_body_functions():
     """)
 
 
+def test_break_and_continue_end_every_path_in_an_outcome():
+    out = run_pass(control_flow, """
+        def f(a, t):
+            for x in a:
+                if x > t:
+                    break
+                elif x < 0:
+                    continue
+                s = s + x
+            return s
+    """)
+    assert same(out, """
+        def f(a, t):
+            def loop_body__5(x, s):
+                def if_true__3(s):
+                    return rj__.exit_((s,))
+                def if_false__4(s):
+                    def if_true__1(s):
+                        return rj__.go((s,))
+                    def if_false__2(s):
+                        s = s + x
+                        return rj__.go((s,))
+                    return rj__.if_outcome(x < 0, if_true__1, if_false__2, (s,), ('s',))
+                return rj__.if_outcome(x > t, if_true__3, if_false__4, (s,), ('s',))
+            (s,) = rj__.for_exit_stmt(a, loop_body__5, (s,), ('s',))
+            return s
+    """)
+
+
 def test_locals_start_undefined():
     out = run_pass(locals_init, """
         def f(a, *rest):
@@ -181,8 +210,6 @@ def test_locals_start_undefined():
     ("yield a", "`yield`"),
     ("global q", "`global`"),
     ("def g():\n        pass", "nested function"),
-    ("for i in range(3):\n        break", "`break`"),
-    ("for i in range(3):\n        continue", "`continue`"),
     ("for i in range(3):\n        return 1", "`return` inside `for`"),
     ("while a:\n        return 1", "`return` inside `for` or `while`"),
     ("return f(a - 1)", "recursion"),
