@@ -524,6 +524,37 @@ def first_row_with_large_sum(m, t):
     return found
 
 
+def first_index_return(a, t):
+    for i in range(len(a)):
+        if a[i] > t:
+            return i
+    return -1
+
+
+def find_pair(a, t):
+    n = len(a)
+    k = 0
+    while k < n - 1:
+        if a[k] + a[k + 1] > t:
+            return k, a[k]
+        k += 1
+    z = a[0] * 2.0
+    return -1, z
+
+
+def linear_probe(a, t):
+    best = 0.0
+    for x in a:
+        if x > t + 1.0:
+            return x - t
+        elif x > t:
+            continue
+        best = max(best, x)
+    if best > 0.5:
+        return best
+    return -best
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -645,6 +676,12 @@ CORPUS = [
               separated=lambda r: (0.5, 6.0)),
     Algorithm(first_row_with_large_sum, lambda r: (_matrix(r, int(r.integers(2, 5)), 3), float(r.uniform(1, 5))),
               soft=(0, 1), separated=lambda r: ([[1.0, 0.0, 3.0], [1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], 2.5)),
+    Algorithm(first_index_return, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
+    Algorithm(find_pair, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
+    Algorithm(linear_probe, lambda r: (_floats(r, _sizes(r)), float(r.normal() * 0.5)), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.7, 0.2, 3.0], 0.5)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -119,3 +119,5 @@ def test_break_gives_the_expected_first_index_not_a_flag_mixture():
         alive *= 1 - p[i]
     expected += alive * -1
     np.testing.assert_allclose(relax(first_index_above, beta=beta)(a, t), expected, rtol=1e-12)
+    from tests.corpus import first_index_return   # the same with `return i` inside the loop
+    np.testing.assert_allclose(relax(first_index_return, beta=beta)(a, t), expected, rtol=1e-12)

@@ -127,15 +127,23 @@ class _ControlFlow(gast.NodeTransformer):
                                f"({state}), ({labels}))", node, rjtmp_test=node.test),
         ]
 
+    def _orelse(self, node: gast.AST, names: list[str]) -> tuple[list[gast.stmt], str]:
+        """The `else` of a loop (what runs when it ends without `break`) as a function of the state."""
+        if not node.orelse:
+            return [], ""
+        name = self.ctx.fresh("loop_else")
+        return [_function(name, names, node.orelse + [_state_return(names, node)], node)], ", " + name
+
     def visit_For(self, node: gast.For) -> list[gast.stmt]:
         targets = target_names(node.target)
         exits = _has_exits(node.body)
         if exits:
-            names = [n for n in bound_names(node.body) if n not in targets]
+            names = [n for n in bound_names(node.body + node.orelse) if n not in targets]
             node.body = _lower_exits(node.body, names, node)
         self.generic_visit(node)
         if not exits:
             names = [n for n in bound_names(node.body) if n not in targets]
+        orelse, orelse_name = self._orelse(node, names)
         body_name = self.ctx.fresh("loop_body")
         body = node.body + ([] if exits else [_state_return(names, node)])
         if isinstance(node.target, gast.Name):
@@ -144,30 +152,26 @@ class _ControlFlow(gast.NodeTransformer):
             item = self.ctx.fresh("item")
             params = [item] + names
             body = templates.replace(f"target = {item}", node, target=node.target) + body
-        operator = "for_exit_stmt" if exits else "for_stmt"
-        return [
-            _function(body_name, params, body, node),
-            *_state_call(names, f"{operator}(rjtmp_iter, {body_name}, {{state}}, {{names}})", node,
-                         rjtmp_iter=node.iter),
-        ]
+        call = (f"for_exit_stmt(rjtmp_iter, {body_name}, {{state}}, {{names}}{orelse_name})" if exits
+                else f"for_stmt(rjtmp_iter, {body_name}, {{state}}, {{names}})")
+        return [*orelse, _function(body_name, params, body, node),
+                *_state_call(names, call, node, rjtmp_iter=node.iter)]
 
     def visit_While(self, node: gast.While) -> list[gast.stmt]:
         exits = _has_exits(node.body)
         if exits:
-            names = bound_names(node.body)
+            names = bound_names(node.body + node.orelse)
             node.body = _lower_exits(node.body, names, node)
         self.generic_visit(node)
         if not exits:
             names = bound_names(node.body)
+        orelse, orelse_name = self._orelse(node, names)
         test_name, body_name = self.ctx.fresh("loop_test"), self.ctx.fresh("loop_body")
         test = _function(test_name, names, templates.replace("return test", node, test=node.test), node)
         body = node.body + ([] if exits else [_state_return(names, node)])
-        operator = "while_exit_stmt" if exits else "while_stmt"
-        return [
-            test,
-            _function(body_name, names, body, node),
-            *_state_call(names, f"{operator}({test_name}, {body_name}, {{state}}, {{names}})", node),
-        ]
+        call = (f"while_exit_stmt({test_name}, {body_name}, {{state}}, {{names}}{orelse_name})" if exits
+                else f"while_stmt({test_name}, {body_name}, {{state}}, {{names}})")
+        return [*orelse, test, _function(body_name, names, body, node), *_state_call(names, call, node)]
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

@@ -32,6 +32,18 @@ _UNSUPPORTED = {
 _RESERVED = re.compile(rf"^({RUNTIME}|{TEMP_PREFIX}.*|.*__\d+)$")
 
 
+def _own(stmts: list[gast.stmt], kinds: type | tuple) -> list[gast.AST]:
+    """Nodes of `kinds` in `stmts` that belong to this loop level (inner loops' bodies not searched,
+    the inner loops themselves included)."""
+    found = []
+    for stmt in stmts:
+        if isinstance(stmt, kinds):
+            found.append(stmt)
+        if isinstance(stmt, gast.If):
+            found += _own(stmt.body + stmt.orelse, kinds)
+    return found
+
+
 class _Fence(gast.NodeVisitor):
     def __init__(self, ctx: Context, root: gast.FunctionDef):
         self.ctx, self.root = ctx, root
@@ -49,11 +61,16 @@ class _Fence(gast.NodeVisitor):
         self.generic_visit(node)
 
     def _loop(self, node: gast.AST) -> None:
-        for sub in gast.walk(node):
-            if isinstance(sub, gast.Return):
-                raise self.ctx.error(sub, "a `return` inside `for` or `while` is not supported yet "
-                                          "(planned); keep the result in a variable, stop updating it "
-                                          "with a flag, and return it after the loop")
+        returns = _own(node.body, gast.Return)
+        if returns and _own(node.body, gast.Break):
+            raise self.ctx.error(returns[0], "`return` and `break` in the same loop are not supported yet; "
+                                             "keep the result in a variable and only `break`")
+        for inner in _own(node.body, (gast.For, gast.While)):
+            nested = [n for n in gast.walk(inner) if isinstance(n, gast.Return)]
+            if nested:
+                raise self.ctx.error(nested[0], "a `return` inside nested loops is not supported yet; keep "
+                                                "the result in a variable, `break` out of each loop and "
+                                                "return it after them")
 
     def visit_Name(self, node: gast.Name) -> None:
         if _RESERVED.match(node.id):

@@ -12,6 +12,16 @@ that did not return, and every `return e` becomes an assignment of the result.
 No flag guards the rest of the block: under a soft condition p a flag would be correlated with the
 state it guards and give terms in p**2; moving the rest into the branch keeps `p * a + (1 - p) * b`.
 The rest is copied into each branch that falls through, so sequential early returns grow the code.
+
+A loop that returns is Python's `for ... else`: each `return e` in it becomes `return__0 = e; break`,
+and the rest of the function moves into the loop's `else`, which runs only if the loop was not left:
+
+    for i in range(n):              for i in range(n):
+        if a[i] > t:                    if a[i] > t:
+            return i        ->              return__0 = i
+    return -1                               break
+                                    else:
+                                        return__0 = -1
 """
 from __future__ import annotations
 
@@ -29,9 +39,26 @@ def _returns(stmts: list[gast.stmt]) -> bool:
     return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s))
 
 
+def _returns_to_breaks(stmts: list[gast.stmt]) -> list[gast.stmt]:
+    out: list[gast.stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.Return):
+            value = stmt.value if stmt.value is not None else templates.constant(None)
+            return out + templates.replace(f"{RESULT} = rjtmp_value\nbreak", stmt, rjtmp_value=value)
+        if isinstance(stmt, gast.If):
+            stmt.body = _returns_to_breaks(stmt.body)
+            stmt.orelse = _returns_to_breaks(stmt.orelse)
+        out.append(stmt)
+    return out
+
+
 def _lower(stmts: list[gast.stmt]) -> list[gast.stmt]:
     out: list[gast.stmt] = []
     for k, stmt in enumerate(stmts):
+        if isinstance(stmt, (gast.For, gast.While)) and _returns([stmt]):
+            stmt.body = _returns_to_breaks(stmt.body)
+            stmt.orelse = _lower(copy.deepcopy(stmts[k + 1:]))
+            return out + [stmt]
         if isinstance(stmt, gast.Return):
             value = stmt.value if stmt.value is not None else templates.constant(None)
             return out + templates.replace(f"{RESULT} = rjtmp_value", stmt, rjtmp_value=value)
@@ -45,10 +72,10 @@ def _lower(stmts: list[gast.stmt]) -> list[gast.stmt]:
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
-    """Lower early returns of `node` (the fence has rejected `return` inside loops)."""
+    """Lower the early returns of `node`. The result starts undefined (see locals_init), so a path that
+    ends without `return` is an error when the result is used, instead of a None mixed into numbers."""
     body = node.body
     if not _returns(body[:-1]) and not (body and _returns([body[-1]]) and not isinstance(body[-1], gast.Return)):
         return node
-    node.body = (templates.replace(f"{RESULT} = None", node) + _lower(body)
-                 + templates.replace(f"return {RESULT}", body[-1]))
+    node.body = _lower(body) + templates.replace(f"return {RESULT}", body[-1])
     return node

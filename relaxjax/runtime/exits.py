@@ -89,15 +89,20 @@ def _fold(outcomes: list[tuple[Any, tuple]], final: tuple, names: tuple[str, ...
     return final
 
 
-def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple,
-                  names: tuple[str, ...]) -> tuple:
-    """`for item in iterable: body` where the body may `break` (it returns an `Outcome`)."""
+def _completed(orelse: Callable[..., tuple] | None, state: tuple) -> tuple:
+    return orelse(*state) if orelse is not None else state
+
+
+def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+                  orelse: Callable[..., tuple] | None = None) -> tuple:
+    """`for item in iterable: body else: orelse` where the body may `break` (it returns an `Outcome`);
+    `orelse` runs on the state of the paths that finish the loop without breaking."""
     if isinstance(iterable, Undefined):
         iterable.fail()
     plan = loops._scannable(iterable) if not isinstance(iterable, loops.TracedRange) else None
     if plan is not None:
         try:
-            return _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])
+            return _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2], orelse)
         except loops._NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
             pass
     if isinstance(iterable, loops.TracedRange):
@@ -111,11 +116,11 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple,
         if out.k is None:
             return _fold(breaks[:-1], out.e, names)
         state = out.k
-    return _fold(breaks, state, names)
+    return _fold(breaks, _completed(orelse, state), names)
 
 
 def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
-             length: int) -> tuple:
+             length: int, orelse: Callable[..., tuple] | None) -> tuple:
     seen: dict[str, Any] = {}
 
     def record(s, x):
@@ -134,13 +139,14 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
         t = SoftBool(q) if soft else q
         return merge_states(t, loops.unflatten(specs, leaves), result, names), ()
 
-    result, _ = loops.scan(fold, last, names, (qs, e_leaves), reverse=True)
+    result, _ = loops.scan(fold, _completed(orelse, last), names, (qs, e_leaves), reverse=True)
     return result
 
 
 def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                    names: tuple[str, ...]) -> tuple:
-    """`while test: body` where the body may `break`: the halting mixture over both ways out.
+                    names: tuple[str, ...], orelse: Callable[..., tuple] | None = None) -> tuple:
+    """`while test: body else: orelse` where the body may `break`: the halting mixture over both ways
+    out (`orelse` runs where the test ends the loop, and on the state still running at `max_iter`).
 
     Steps whose test and break are static run as plain Python; from the first traced one, the rest (up
     to `max_iter` body runs) is one scan, or unrolled when the body needs a changing value static.
@@ -148,15 +154,13 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
     max_iter = context.current().max_iter
     for steps in range(max_iter + 1):
         c = truth(test(*state))
-        if isinstance(c, bool) and not c:
-            return state
-        if steps == max_iter:
-            return state
+        if (isinstance(c, bool) and not c) or steps == max_iter:
+            return _completed(orelse, state)
         if not isinstance(c, bool):
-            return _traced_while(test, body, state, names, max_iter - steps)
+            return _traced_while(test, body, state, names, max_iter - steps, orelse)
         out = body(*state)
         if not isinstance(out.q, bool):
-            return _traced_while(test, body, state, names, max_iter - steps)
+            return _traced_while(test, body, state, names, max_iter - steps, orelse)
         if out.q:
             return out.e
         state = out.k
@@ -164,13 +168,13 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
 
 
 def _traced_while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                  names: tuple[str, ...], steps: int) -> tuple:
+                  names: tuple[str, ...], steps: int, orelse: Callable[..., tuple] | None) -> tuple:
     try:
-        return _scanned_while(test, body, state, names, steps)
+        return _scanned_while(test, body, state, names, steps, orelse)
     except loops._NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
         pass
     stops: list[tuple[Any, Any, tuple, tuple]] = []   # (c_t, q_t, s_t, e_t)
-    final = state
+    final = None
     for _ in range(steps):
         c = truth(test(*state))
         if isinstance(c, bool) and not c:
@@ -180,16 +184,16 @@ def _traced_while(test: Callable[..., Any], body: Callable[..., Outcome], state:
         if out.k is None:
             final = out.e
             break
-        state = final = out.k
-    result = final
+        state = out.k
+    result = final if final is not None else _completed(orelse, state)
     for c, q, s, e in reversed(stops):
         after_body = _fold([(q, e)], result, names)
-        result = after_body if c is True else merge_states(c, after_body, s, names)
+        result = after_body if c is True else merge_states(c, after_body, _completed(orelse, s), names)
     return result
 
 
 def _scanned_while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                   names: tuple[str, ...], steps: int) -> tuple:
+                   names: tuple[str, ...], steps: int, orelse: Callable[..., tuple] | None) -> tuple:
     """Record `(c_t, q_t, x_t, e_t)` in a scan, then fold `merge(c, merge(q, e, result), x)` backwards."""
     seen: dict[str, Any] = {}
 
@@ -212,7 +216,7 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., Outcome], state
         c = SoftBool(c) if c_soft else c
         q = SoftBool(q) if q_soft else q
         after_body = merge_states(q, loops.unflatten(specs, el), result, names)
-        return merge_states(c, after_body, loops.unflatten(specs, xl), names), ()
+        return merge_states(c, after_body, _completed(orelse, loops.unflatten(specs, xl)), names), ()
 
-    result, _ = loops.scan(fold, last, names, (cs, qs, x_leaves, e_leaves), reverse=True)
+    result, _ = loops.scan(fold, _completed(orelse, last), names, (cs, qs, x_leaves, e_leaves), reverse=True)
     return result

@@ -219,6 +219,10 @@ class Undefined:
 
     def fail(self, *_args, **_kwargs):
         after = f" after {self.where}" if self.where else ""
+        if self.name == "return__0":
+            raise UndefinedVariableError(
+                f"a path of the function ends without `return`{after}; a relaxed function with early "
+                f"returns must return a value on every path (CPython would return None there)")
         raise UndefinedVariableError(
             f"variable '{self.name}' is used where it has no value on every path{after} (it is assigned "
             f"only in some branches, only inside a loop that may not run, or it is a `for` loop variable, "
