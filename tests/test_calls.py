@@ -1,5 +1,4 @@
 """Calls from a relaxed function: user functions are converted too, libraries pass through."""
-import inspect
 import math
 
 import jax
@@ -66,3 +65,18 @@ def test_helper_comparisons_are_relaxed_with_the_callers_options():
 def test_mutual_recursion_is_an_error_naming_the_chain():
     with pytest.raises(RelaxError, match="ping -> pong -> ping"):
         relax(ping)(2.0)
+
+
+def prints_values(a):
+    total = 0.0
+    for x in a:
+        total += x
+    print("total", total, 3)
+    return total
+
+
+def test_print_of_traced_values_works_like_jax_debug_print(capfd):
+    out = relax(prints_values, mode="hard")(jnp.array([1.0, 2.0]))
+    jax.effects_barrier()
+    assert float(out) == 3.0
+    assert "total 3.0 3" in capfd.readouterr().out

@@ -99,17 +99,17 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
     `orelse` runs on the state of the paths that finish the loop without breaking."""
     if isinstance(iterable, Undefined):
         iterable.fail()
-    plan = loops._scannable(iterable) if not isinstance(iterable, loops.TracedRange) else None
+    plan = loops.scan_plan(iterable) if not isinstance(iterable, loops.TracedRange) else None
     if plan is not None:
         try:
             return _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2], orelse)
-        except loops._NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
+        except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
             pass
     if isinstance(iterable, loops.TracedRange):
         raise loops.RelaxError("`break` in a loop over a range with a traced bound is not supported yet; "
                                "loop over a static range and skip iterations with `if`")
     breaks: list[tuple[Any, tuple]] = []
-    for item in loops._python_items(iterable):
+    for item in loops.python_items(iterable):
         out = body(item, *state)
         if out.e is not None:
             breaks.append((out.q, out.e))
@@ -171,7 +171,7 @@ def _traced_while(test: Callable[..., Any], body: Callable[..., Outcome], state:
                   names: tuple[str, ...], steps: int, orelse: Callable[..., tuple] | None) -> tuple:
     try:
         return _scanned_while(test, body, state, names, steps, orelse)
-    except loops._NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
+    except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
         pass
     stops: list[tuple[Any, Any, tuple, tuple]] = []   # (c_t, q_t, s_t, e_t)
     final = None

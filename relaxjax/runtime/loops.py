@@ -43,7 +43,7 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating
 
 UNROLL_MAX = 1
 
-_NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
                  jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError)
 # and StaticIterationNeeded, defined below
 
@@ -96,7 +96,7 @@ class Zip:
         self.iterables = iterables
 
 
-def _scannable(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
+def scan_plan(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
     """`(xs, item_of, length)` to run a loop over `iterable` as a scan, or None to unroll it."""
     if isinstance(iterable, range):
         if len(iterable) <= UNROLL_MAX:
@@ -109,7 +109,7 @@ def _scannable(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
             raise TypeError("iteration over a 0-d array")
         return arr, lambda x: x, arr.shape[0]
     if isinstance(iterable, Enumerate):
-        inner = _scannable(iterable.iterable)
+        inner = scan_plan(iterable.iterable)
         if inner is None:
             return None
         xs, item_of, length = inner
@@ -117,7 +117,7 @@ def _scannable(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
         return ((jnp.arange(length) + iterable.start, xs),
                 lambda x: (BoundedInt(x[0], lo, hi), item_of(x[1])), length)
     if isinstance(iterable, Zip):
-        parts = [_scannable(it) for it in iterable.iterables]
+        parts = [scan_plan(it) for it in iterable.iterables]
         if not parts or any(p is None for p in parts):
             return None
         length = min(p[2] for p in parts)
@@ -126,12 +126,12 @@ def _scannable(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
     return None
 
 
-def _python_items(iterable: Any) -> Any:
+def python_items(iterable: Any) -> Any:
     """The items of `iterable` for a loop unrolled while tracing."""
     if isinstance(iterable, Enumerate):
-        return builtins.enumerate(_python_items(iterable.iterable), iterable.start)
+        return builtins.enumerate(python_items(iterable.iterable), iterable.start)
     if isinstance(iterable, Zip):
-        return builtins.zip(*map(_python_items, iterable.iterables))
+        return builtins.zip(*map(python_items, iterable.iterables))
     if isinstance(iterable, (jax.Array, SoftBool)):
         return [getitem(iterable, k) for k in range(jnp.shape(unwrap(iterable))[0])]
     return iterable
@@ -143,15 +143,15 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
         iterable.fail()
     if isinstance(iterable, TracedRange):
         return _masked_range(iterable, body, state, names)
-    plan = _scannable(iterable)
+    plan = scan_plan(iterable)
     if plan is None:
-        return _unrolled(_python_items(iterable), body, state)
+        return _unrolled(python_items(iterable), body, state)
     xs, item_of, length = plan
     try:
         final, _ = scan(lambda s, x: (body(item_of(x), *s), ()), state, names, xs, length=length)
-    except _NEEDS_STATIC + (StructureError, StaticIterationNeeded):
+    except NEEDS_STATIC + (StructureError, StaticIterationNeeded):
         # The body needs its loop variable as a static value, or grows a list: run it unrolled.
-        return _unrolled(_python_items(iterable), body, state)
+        return _unrolled(python_items(iterable), body, state)
     return final
 
 
