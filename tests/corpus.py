@@ -555,6 +555,23 @@ def linear_probe(a, t):
     return -best
 
 
+def split_sums(a):
+    stats = {"neg": 0.0, "pos": 0.0}
+    for x in a:
+        if x < 0:
+            stats["neg"] += x
+        else:
+            stats["pos"] += x
+    return stats["neg"], stats["pos"]
+
+
+def sorted_descending(a):
+    b = [a[k] for k in range(len(a))]
+    b.sort()
+    b.reverse()
+    return b
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -682,6 +699,8 @@ CORPUS = [
               separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
     Algorithm(linear_probe, lambda r: (_floats(r, _sizes(r)), float(r.normal() * 0.5)), soft=(0, 1),
               separated=lambda r: ([-1.0, 0.7, 0.2, 3.0], 0.5)),
+    Algorithm(split_sums, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([-1.5, 0.5, 2.0],)),
+    Algorithm(sorted_descending, lambda r: (_floats(r, _sizes(r)),), soft=()),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -1,4 +1,5 @@
 """Calls from a relaxed function: user functions are converted too, libraries pass through."""
+import inspect
 import math
 
 import jax
@@ -80,3 +81,25 @@ def test_print_of_traced_values_works_like_jax_debug_print(capfd):
     jax.effects_barrier()
     assert float(out) == 3.0
     assert "total 3.0 3" in capfd.readouterr().out
+
+
+def sorts_soft(a):
+    b = [a[0], a[1]]
+    b.sort()
+    return b
+
+
+def pops(a):
+    b = [1.0, 2.0]
+    b.pop()
+    return b
+
+
+def test_in_place_list_methods_are_rewritten_or_rejected_with_the_line():
+    from relaxjax import ConversionError
+    assert relax(sorts_soft, mode="hard")([2.0, 1.0]).tolist() == [1.0, 2.0]
+    line = inspect.getsourcelines(sorts_soft)[1] + 2
+    with pytest.raises(RelaxError, match=rf"test_calls.py:{line}: `.sort\(\)` of soft data has no relaxation"):
+        relax(sorts_soft)([2.0, 1.0])
+    with pytest.raises(ConversionError, match=r"`b.pop\(...\)` changes a list in place"):
+        relax(pops)

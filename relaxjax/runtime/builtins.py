@@ -221,6 +221,27 @@ def list_extend(items: Any, values: Any) -> list:
     return items + builtins.list(values)
 
 
+def list_sort(items: Any) -> Any:
+    """`items.sort()` as `items = sorted(items)`: exact. It has no relaxation: write the sort as an
+    algorithm (a bubble sort, say) to relax it."""
+    if isinstance(items, Undefined):
+        items.fail()
+    if isinstance(items, list) and all(is_static(v) for v in items):
+        return builtins.sorted(items)
+    if not context.current().hard and (is_floating(items) or
+                                       (isinstance(items, list) and any(is_floating(v) for v in items))):
+        raise RelaxError("`.sort()` of soft data has no relaxation; write the sorting algorithm itself (a "
+                         "bubble sort, say) so that relaxjax relaxes its comparisons, or use mode='hard'")
+    return jnp.sort(as_array(items), axis=0)
+
+
+def list_reverse(items: Any) -> Any:
+    """`items.reverse()` as `items = items[::-1]`."""
+    if isinstance(items, Undefined):
+        items.fail()
+    return items[::-1] if isinstance(items, list) else getitem(items, slice(None, None, -1))
+
+
 BUILTINS: dict[Any, Callable] = {
     builtins.min: min_, builtins.max: max_, builtins.abs: abs_, builtins.len: len_,
     builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.round: round_,

@@ -10,6 +10,7 @@ A spec is a tuple:
 - `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
 - `("array", shape, dtype)` and `("soft", shape, dtype)` (a SoftBool's probability): one leaf each.
 - `("seq", type, specs)`: a tuple, or a list whose elements cannot be stacked into one array.
+- `("map", keys, specs)`: a dict with static keys.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def spec_of(value: Any) -> tuple:
         return ("seq", list, tuple(spec_of(v) for v in value))
     if isinstance(value, tuple):
         return ("seq", tuple, tuple(spec_of(v) for v in value))
+    if isinstance(value, dict):
+        return ("map", tuple(value), tuple(spec_of(v) for v in value.values()))
     if isinstance(value, BoundedInt):
         value = value.value
     if is_static(value):
@@ -63,6 +66,8 @@ def _same(a: tuple, b: tuple) -> bool:
             return a[1] is b[1]
     if a[0] == "seq":
         return a[1] is b[1] and len(a[2]) == len(b[2]) and all(map(_same, a[2], b[2]))
+    if a[0] == "map":
+        return a[1] == b[1] and all(map(_same, a[2], b[2]))
     return a == b
 
 
@@ -82,7 +87,9 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
         if a[1] is not b[1] or len(a[2]) != len(b[2]):
             _fail(name, a, b)
         return ("seq", a[1], tuple(join(x, y, f"{name}[{i}]") for i, (x, y) in enumerate(zip(a[2], b[2]))))
-    if a[0] == "seq" or b[0] == "seq":
+    if a[0] == "map" and b[0] == "map" and a[1] == b[1]:
+        return ("map", a[1], tuple(join(x, y, f"{name}[{k!r}]") for k, x, y in zip(a[1], a[2], b[2])))
+    if a[0] in ("seq", "map") or b[0] in ("seq", "map"):
         _fail(name, a, b)
     if a[1] != b[1]:
         raise RelaxError(f"'{name}' changes shape from {a[1]} to {b[1]} inside a loop; a relaxed loop "
@@ -105,6 +112,8 @@ def _describe(spec: tuple) -> str:
         return f"the Python value {spec[1]!r}"
     if spec[0] == "seq":
         return f"a {spec[1].__name__} of length {len(spec[2])}"
+    if spec[0] == "map":
+        return f"a dict with keys {list(spec[1])}"
     return f"an array of shape {spec[1]} and dtype {spec[2]}"
 
 
@@ -117,6 +126,10 @@ def to_leaves(value: Any, spec: tuple) -> list:
         if isinstance(value, Undefined):
             value = spec[1](Undefined(value.name) for _ in spec[2])
         return [leaf for v, s in zip(value, spec[2]) for leaf in to_leaves(v, s)]
+    if kind == "map":
+        if isinstance(value, Undefined):
+            value = {k: Undefined(value.name) for k in spec[1]}
+        return [leaf for k, s in zip(spec[1], spec[2]) for leaf in to_leaves(value[k], s)]
     if isinstance(value, Undefined):
         return [jnp.zeros(spec[1], spec[2])]
     if isinstance(value, list):
@@ -138,6 +151,8 @@ def from_leaves(spec: tuple, leaves: Iterator) -> Any:
         return Undefined(spec[1])
     if kind == "seq":
         return spec[1](from_leaves(s, leaves) for s in spec[2])
+    if kind == "map":
+        return {k: from_leaves(s, leaves) for k, s in zip(spec[1], spec[2])}
     leaf = next(leaves)
     return SoftBool(leaf) if kind == "soft" else leaf
 

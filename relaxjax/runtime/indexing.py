@@ -123,10 +123,12 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     for i in parts:
         if not isinstance(i, slice):
             _check_index(i)
-    if isinstance(a, list) and all(is_static(i) for i in parts):
-        new = list(a)
+    if isinstance(a, (list, dict)) and all(is_static(i) for i in parts):
+        new = a.copy()
         new[head] = setitem(a[head], rest, value) if rest else value
         return new
+    if isinstance(a, dict):
+        raise RelaxError("a dict key must be a static value (a string or a Python number), not traced data")
     if isinstance(a, tuple):
         raise RelaxError("tuples cannot be changed; use a list or an array")
     arr = as_array(a)

@@ -258,7 +258,7 @@ def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
 def _static_parts_equal(a: tuple, b: tuple) -> bool:
     if a[0] == "static" or b[0] == "static":
         return a[0] == b[0] and same_specs((a,), (b,))
-    if a[0] == "seq" or b[0] == "seq":
+    if a[0] in ("seq", "map") or b[0] in ("seq", "map"):
         return a[0] == b[0] and len(a[2]) == len(b[2]) and all(map(_static_parts_equal, a[2], b[2]))
     return True
 

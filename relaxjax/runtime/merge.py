@@ -5,7 +5,7 @@
 | equal static values | that value | that value |
 | truth values (bools, bool arrays, SoftBools) | `where(c, a, b)` | `SoftBool(p * a + (1 - p) * b)` |
 | numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float: ints become expectations) |
-| lists / tuples of equal length | element by element | element by element |
+| lists / tuples of equal length, dicts with the same keys | element by element | element by element |
 | a value and an undefined one | undefined | undefined |
 """
 from __future__ import annotations
@@ -44,6 +44,11 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
                              f"{type(b).__name__} of length {len(b)} on the other; a relaxed branch or loop "
                              f"must keep the structure of its variables")
         return type(a)(merge(test, x, y, f"{name}[{i}]") for i, x, y in zip(range(len(a)), a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            raise StructureError(f"'{name}' is a dict with keys {sorted(map(str, a))} on one path and "
+                                 f"{sorted(map(str, b))} on the other; a relaxed branch or loop must keep them")
+        return {k: merge(test, a[k], b[k], f"{name}[{k!r}]") for k in a}
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
         from relaxjax.runtime.indexing import as_array
         a, b = as_array(a), as_array(b)
