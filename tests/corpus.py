@@ -572,6 +572,28 @@ def sorted_descending(a):
     return b
 
 
+def find_in_matrix(m, t):
+    for i in range(len(m)):
+        for j in range(len(m[0])):
+            if m[i][j] > t:
+                return i * 10 + j
+        if m[i][0] < 0.3:
+            break
+    return -1
+
+
+def return_or_break(a, lo, hi):
+    total = 0.0
+    for x in a:
+        if x > hi:
+            return -total
+        if x < lo:
+            break
+        total += x
+    total = total * 2.0
+    return total
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -701,6 +723,10 @@ CORPUS = [
               separated=lambda r: ([-1.0, 0.7, 0.2, 3.0], 0.5)),
     Algorithm(split_sums, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([-1.5, 0.5, 2.0],)),
     Algorithm(sorted_descending, lambda r: (_floats(r, _sizes(r)),), soft=()),
+    Algorithm(find_in_matrix, lambda r: (_matrix(r, int(r.integers(2, 4)), 3), float(r.uniform(1.0, 2.2))),
+              soft=(0, 1), separated=lambda r: ([[1.0, 0.5, 0.9], [0.8, 2.0, 1.0]], 1.5)),
+    Algorithm(return_or_break, lambda r: (_floats(r, _sizes(r)), -1.0, 1.2), soft=(0, 1, 2),
+              separated=lambda r: ([0.5, 0.2, 2.0, -3.0], -1.0, 1.5)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

@@ -64,37 +64,33 @@ def _state_call(names: list[str], call: str, origin: gast.AST, **subs: gast.AST)
     return templates.replace(f"({state}) = {line}" if names else line, origin, **subs)
 
 
+MARKER = "rjtmp_return"   # a `return` inside a loop, left by the returns pass
+
+
+def _is_marker(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Name) and stmt.value.id == MARKER
+
+
+def _returns_inside(stmt: gast.stmt) -> bool:
+    return any(isinstance(n, gast.Name) and n.id == MARKER for n in gast.walk(stmt))
+
+
 def _has_exits(stmts: list[gast.stmt]) -> bool:
-    """Whether `break` or `continue` of the enclosing loop occurs in `stmts` (not in inner loops)."""
+    """Whether a path through `stmts` leaves the enclosing loop: `break`, `continue`, a `return`, or an
+    inner loop that may return."""
     for stmt in stmts:
-        if isinstance(stmt, (gast.Break, gast.Continue)):
+        if isinstance(stmt, (gast.Break, gast.Continue)) or _is_marker(stmt):
             return True
         if isinstance(stmt, gast.If) and _has_exits(stmt.body + stmt.orelse):
+            return True
+        if isinstance(stmt, (gast.For, gast.While)) and _returns_inside(stmt):
             return True
     return False
 
 
-def _outcome(kind: str, names: list[str], origin: gast.AST) -> list[gast.stmt]:
+def _outcome(kind: str, names: list[str], origin: gast.AST, extra: str = "") -> list[gast.stmt]:
     state = "".join(n + ", " for n in names)
-    return templates.replace(f"return {RUNTIME}.{kind}(({state}))", origin)
-
-
-def _lower_exits(stmts: list[gast.stmt], names: list[str], origin: gast.AST) -> list[gast.stmt]:
-    """Every path of a loop body ends in `return rj__.go(state)` or `return rj__.exit_(state)`."""
-    out: list[gast.stmt] = []
-    for k, stmt in enumerate(stmts):
-        if isinstance(stmt, gast.Break):
-            return out + _outcome("exit_", names, stmt)
-        if isinstance(stmt, gast.Continue):
-            return out + _outcome("go", names, stmt)
-        if isinstance(stmt, gast.If) and _has_exits([stmt]):
-            rest = stmts[k + 1:]
-            stmt.body = _lower_exits(stmt.body + copy.deepcopy(rest), names, stmt)
-            stmt.orelse = _lower_exits(stmt.orelse + copy.deepcopy(rest), names, stmt)
-            stmt.rj_outcome = names
-            return out + [stmt]
-        out.append(stmt)
-    return out + _outcome("go", names, stmts[-1] if stmts else origin)
+    return templates.replace(f"return {RUNTIME}.{kind}(({state}){extra})", origin)
 
 
 class _ControlFlow(gast.NodeTransformer):
@@ -115,6 +111,33 @@ class _ControlFlow(gast.NodeTransformer):
                          rjtmp_test=node.test),
         ]
 
+    def _lower_exits(self, stmts: list[gast.stmt], names: list[str], origin: gast.AST) -> list[gast.stmt]:
+        """Every path of a loop body ends in `return rj__.go(state)` or `return rj__.exit_(state, kind)`;
+        after an inner loop that may return, the rest runs in a continuation (`rj__.then`)."""
+        out: list[gast.stmt] = []
+        labels = "".join(repr(n) + ", " for n in names)
+        for k, stmt in enumerate(stmts):
+            if isinstance(stmt, gast.Break):
+                return out + _outcome("exit_", names, stmt)
+            if isinstance(stmt, gast.Continue):
+                return out + _outcome("go", names, stmt)
+            if _is_marker(stmt):
+                return out + _outcome("exit_", names, stmt, ", 'return'")
+            if isinstance(stmt, gast.If) and _has_exits([stmt]):
+                rest = stmts[k + 1:]
+                stmt.body = self._lower_exits(stmt.body + copy.deepcopy(rest), names, stmt)
+                stmt.orelse = self._lower_exits(stmt.orelse + copy.deepcopy(rest), names, stmt)
+                stmt.rj_outcome = names
+                return out + [stmt]
+            if isinstance(stmt, (gast.For, gast.While)) and _returns_inside(stmt):
+                var, cont = self.ctx.fresh("loop_outcome"), self.ctx.fresh("after_loop")
+                stmt.rj_outcome_loop = (var, names)
+                cont_def = _function(cont, names, self._lower_exits(stmts[k + 1:], names, stmt), stmt)
+                return out + [stmt, cont_def] + templates.replace(
+                    f"return {RUNTIME}.then({var}, {cont}, ({labels}))", stmt)
+            out.append(stmt)
+        return out + _outcome("go", names, stmts[-1] if stmts else origin)
+
     def _outcome_if(self, node: gast.If, names: list[str]) -> list[gast.stmt]:
         """An `if` whose branches end the loop body: it returns their combined outcome."""
         true_name, false_name = self.ctx.fresh("if_true"), self.ctx.fresh("if_false")
@@ -127,51 +150,64 @@ class _ControlFlow(gast.NodeTransformer):
                                f"({state}), ({labels}))", node, rjtmp_test=node.test),
         ]
 
-    def _orelse(self, node: gast.AST, names: list[str]) -> tuple[list[gast.stmt], str]:
-        """The `else` of a loop (what runs when it ends without `break`) as a function of the state."""
-        if not node.orelse:
-            return [], ""
-        name = self.ctx.fresh("loop_else")
-        return [_function(name, names, node.orelse + [_state_return(names, node)], node)], ", " + name
-
-    def visit_For(self, node: gast.For) -> list[gast.stmt]:
-        targets = target_names(node.target)
+    def _loop(self, node: gast.AST, targets: list[str]) -> tuple[list[str], str, list, list, bool]:
+        """Shared by `for` and `while`: the state names, how the loop's result is used, and the
+        statements before and after its operator call."""
+        nested = getattr(node, "rj_outcome_loop", None)   # inside a loop body, may return: an Outcome
+        rest = node.orelse if getattr(node, "rj_rest", False) else None   # at function level, may return
         exits = _has_exits(node.body)
+        if nested is not None:
+            names = list(nested[1])
+        else:
+            names = [n for n in bound_names(node.body + (rest or [])) if n not in targets or rest is not None]
         if exits:
-            names = [n for n in bound_names(node.body + node.orelse) if n not in targets]
-            node.body = _lower_exits(node.body, names, node)
+            node.body = self._lower_exits(node.body, names, node)
         self.generic_visit(node)
         if not exits:
             names = [n for n in bound_names(node.body) if n not in targets]
-        orelse, orelse_name = self._orelse(node, names)
-        body_name = self.ctx.fresh("loop_body")
         body = node.body + ([] if exits else [_state_return(names, node)])
-        if isinstance(node.target, gast.Name):
+        state = "".join(n + ", " for n in names)
+        labels = "".join(repr(n) + ", " for n in names)
+        returns = nested is not None or rest is not None
+        after: list[gast.stmt] = []
+        if nested is not None:
+            use = f"{nested[0]} = {RUNTIME}.{{call}}, returns=True)"
+        elif rest is not None:
+            var, rest_name = self.ctx.fresh("loop_outcome"), self.ctx.fresh("after_loop")
+            use = f"{var} = {RUNTIME}.{{call}}, returns=True)"
+            after = [_function(rest_name, names, node.orelse + [_state_return(names, node)], node),
+                     *templates.replace(f"({state}) = {RUNTIME}.finish({var}, {rest_name}, ({labels}))", node)]
+        else:
+            use = f"({state}) = {RUNTIME}.{{call}})" if names else f"{RUNTIME}.{{call}})"
+        return names, use, body, after, (exits or returns)
+
+    def visit_For(self, node: gast.For) -> list[gast.stmt]:
+        targets = target_names(node.target)
+        names, use, body, after, exits = self._loop(node, targets)
+        body_name = self.ctx.fresh("loop_body")
+        if isinstance(node.target, gast.Name) and node.target.id not in names:
             params = [node.target.id] + names
         else:
             item = self.ctx.fresh("item")
             params = [item] + names
             body = templates.replace(f"target = {item}", node, target=node.target) + body
-        call = (f"for_exit_stmt(rjtmp_iter, {body_name}, {{state}}, {{names}}{orelse_name})" if exits
-                else f"for_stmt(rjtmp_iter, {body_name}, {{state}}, {{names}})")
-        return [*orelse, _function(body_name, params, body, node),
-                *_state_call(names, call, node, rjtmp_iter=node.iter)]
+        state = "".join(n + ", " for n in names)
+        labels = "".join(repr(n) + ", " for n in names)
+        operator = "for_exit_stmt" if exits else "for_stmt"
+        call = templates.replace(use.format(call=f"{operator}(rjtmp_iter, {body_name}, ({state}), ({labels})"),
+                                 node, rjtmp_iter=node.iter)
+        return [_function(body_name, params, body, node), *call, *after]
 
     def visit_While(self, node: gast.While) -> list[gast.stmt]:
-        exits = _has_exits(node.body)
-        if exits:
-            names = bound_names(node.body + node.orelse)
-            node.body = _lower_exits(node.body, names, node)
-        self.generic_visit(node)
-        if not exits:
-            names = bound_names(node.body)
-        orelse, orelse_name = self._orelse(node, names)
+        names, use, body, after, exits = self._loop(node, [])
         test_name, body_name = self.ctx.fresh("loop_test"), self.ctx.fresh("loop_body")
         test = _function(test_name, names, templates.replace("return test", node, test=node.test), node)
-        body = node.body + ([] if exits else [_state_return(names, node)])
-        call = (f"while_exit_stmt({test_name}, {body_name}, {{state}}, {{names}}{orelse_name})" if exits
-                else f"while_stmt({test_name}, {body_name}, {{state}}, {{names}})")
-        return [*orelse, test, _function(body_name, names, body, node), *_state_call(names, call, node)]
+        state = "".join(n + ", " for n in names)
+        labels = "".join(repr(n) + ", " for n in names)
+        operator = "while_exit_stmt" if exits else "while_stmt"
+        call = templates.replace(use.format(call=f"{operator}({test_name}, {body_name}, ({state}), ({labels})"),
+                                 node)
+        return [test, _function(body_name, names, body, node), *call, *after]
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

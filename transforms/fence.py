@@ -32,18 +32,6 @@ _UNSUPPORTED = {
 _RESERVED = re.compile(rf"^({RUNTIME}|{TEMP_PREFIX}.*|.*__\d+)$")
 
 
-def _own(stmts: list[gast.stmt], kinds: type | tuple) -> list[gast.AST]:
-    """Nodes of `kinds` in `stmts` that belong to this loop level (inner loops' bodies not searched,
-    the inner loops themselves included)."""
-    found = []
-    for stmt in stmts:
-        if isinstance(stmt, kinds):
-            found.append(stmt)
-        if isinstance(stmt, gast.If):
-            found += _own(stmt.body + stmt.orelse, kinds)
-    return found
-
-
 class _Fence(gast.NodeVisitor):
     def __init__(self, ctx: Context, root: gast.FunctionDef):
         self.ctx, self.root = ctx, root
@@ -59,18 +47,6 @@ class _Fence(gast.NodeVisitor):
             raise self.ctx.error(node, "a nested function definition is not supported yet; define it at "
                                        "module level")
         self.generic_visit(node)
-
-    def _loop(self, node: gast.AST) -> None:
-        returns = _own(node.body, gast.Return)
-        if returns and _own(node.body, gast.Break):
-            raise self.ctx.error(returns[0], "`return` and `break` in the same loop are not supported yet; "
-                                             "keep the result in a variable and only `break`")
-        for inner in _own(node.body, (gast.For, gast.While)):
-            nested = [n for n in gast.walk(inner) if isinstance(n, gast.Return)]
-            if nested:
-                raise self.ctx.error(nested[0], "a `return` inside nested loops is not supported yet; keep "
-                                                "the result in a variable, `break` out of each loop and "
-                                                "return it after them")
 
     def visit_Name(self, node: gast.Name) -> None:
         if _RESERVED.match(node.id):
@@ -110,7 +86,6 @@ class _Fence(gast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_For(self, node: gast.For) -> None:
-        self._loop(node)
         if node.orelse:
             raise self.ctx.error(node, "`for ... else` is not supported; use a flag variable")
         if not all(isinstance(n, gast.Name) for n in gast.walk(node.target)
@@ -119,7 +94,6 @@ class _Fence(gast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_While(self, node: gast.While) -> None:
-        self._loop(node)
         if node.orelse:
             raise self.ctx.error(node, "`while ... else` is not supported; use a flag variable")
         self.generic_visit(node)

@@ -13,15 +13,10 @@ No flag guards the rest of the block: under a soft condition p a flag would be c
 state it guards and give terms in p**2; moving the rest into the branch keeps `p * a + (1 - p) * b`.
 The rest is copied into each branch that falls through, so sequential early returns grow the code.
 
-A loop that returns is Python's `for ... else`: each `return e` in it becomes `return__0 = e; break`,
-and the rest of the function moves into the loop's `else`, which runs only if the loop was not left:
-
-    for i in range(n):              for i in range(n):
-        if a[i] > t:                    if a[i] > t:
-            return i        ->              return__0 = i
-    return -1                               break
-                                    else:
-                                        return__0 = -1
+A `return` inside a loop becomes `return__0 = e` and a `rjtmp_return` marker (the loop operator's
+return exit, made by control_flow), and the statements after the loop move into the loop's `orelse`
+(flagged `rj_rest`; the fence rejects loop-else in user code), which control_flow runs on the paths
+that leave the loop otherwise (`rj__.finish`), never on the paths that returned.
 """
 from __future__ import annotations
 
@@ -39,15 +34,20 @@ def _returns(stmts: list[gast.stmt]) -> bool:
     return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s))
 
 
-def _returns_to_breaks(stmts: list[gast.stmt]) -> list[gast.stmt]:
+MARKER = "rjtmp_return"
+
+
+def _mark_returns(stmts: list[gast.stmt]) -> list[gast.stmt]:
+    """Inside a loop: `return e` -> `return__0 = e; rjtmp_return` (in nested loops and ifs too)."""
     out: list[gast.stmt] = []
     for stmt in stmts:
         if isinstance(stmt, gast.Return):
             value = stmt.value if stmt.value is not None else templates.constant(None)
-            return out + templates.replace(f"{RESULT} = rjtmp_value\nbreak", stmt, rjtmp_value=value)
+            return out + templates.replace(f"{RESULT} = rjtmp_value\n{MARKER}", stmt, rjtmp_value=value)
         if isinstance(stmt, gast.If):
-            stmt.body = _returns_to_breaks(stmt.body)
-            stmt.orelse = _returns_to_breaks(stmt.orelse)
+            stmt.body, stmt.orelse = _mark_returns(stmt.body), _mark_returns(stmt.orelse)
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt.body = _mark_returns(stmt.body)
         out.append(stmt)
     return out
 
@@ -56,8 +56,9 @@ def _lower(stmts: list[gast.stmt]) -> list[gast.stmt]:
     out: list[gast.stmt] = []
     for k, stmt in enumerate(stmts):
         if isinstance(stmt, (gast.For, gast.While)) and _returns([stmt]):
-            stmt.body = _returns_to_breaks(stmt.body)
-            stmt.orelse = _lower(copy.deepcopy(stmts[k + 1:]))
+            stmt.body = _mark_returns(stmt.body)
+            stmt.orelse = _lower(copy.deepcopy(stmts[k + 1:]))   # free: the fence rejects user loop-else
+            stmt.rj_rest = True
             return out + [stmt]
         if isinstance(stmt, gast.Return):
             value = stmt.value if stmt.value is not None else templates.constant(None)

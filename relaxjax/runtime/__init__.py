@@ -8,7 +8,7 @@ from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, float_, int
 from relaxjax.runtime.conditionals import if_exp, if_stmt
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
-from relaxjax.runtime.exits import Outcome, exit_, for_exit_stmt, go, if_outcome, while_exit_stmt
+from relaxjax.runtime.exits import Outcome, exit_, finish, for_exit_stmt, go, if_outcome, then, while_exit_stmt
 from relaxjax.runtime.indexing import getitem, setitem
 from relaxjax.runtime.logic import and_, eq, ge, gt, le, lt, ne, not_, or_, truth
 from relaxjax.runtime.loops import for_stmt, range_, while_stmt
@@ -17,7 +17,7 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
-    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "current", "eq", "exit_",
+    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "current", "eq", "exit_", "finish", "then",
     "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "if_exp", "if_outcome", "if_stmt",
     "int_", "le", "len_", "list_append", "list_extend", "list_reverse", "list_sort", "lt", "max_", "merge",
     "min_", "ne", "not_", "options", "or_", "range_", "repeat", "setitem", "truth", "while_exit_stmt",

@@ -1,16 +1,19 @@
-"""`break` and `continue` inside loops, under static, hard and soft conditions.
+"""`break`, `continue` and `return` inside loops, under static, hard and soft conditions.
 
-A loop body that may break returns an `Outcome`: the state that goes on to the next iteration (`k`),
-the probability that this iteration breaks (`q`), and the state at the break (`e`). `continue` and the
-end of the body are `go(state)`; `break` is `exit_(state)`. An `if` whose branches end in outcomes
-combines them as conditional mixtures (`if_outcome`), so the next iteration runs on the state of the
-paths that did not break, never on a mixture with states that already left the loop (a flag that
-guards the rest of the loop would be correlated with the state it guards, DESIGN.md §5).
+A loop body that may leave the loop returns an `Outcome`: the state that goes on to the next
+iteration (`k`), and for each way out (`"break"`, `"return"`) the probability `q` that this pass takes
+it and the state `e` there. `continue` and the end of the body are `go(state)`; `break` is
+`exit_(state)`, a `return` inside a loop `exit_(state, "return")`. An `if` whose branches end in
+outcomes combines them as conditional mixtures (`if_outcome`), and `then` runs the rest of a body on
+the paths that went on, so every later statement runs on the state of the paths still running, never
+on a mixture with states that already left (a flag guarding the rest would be correlated with the
+state it guards, DESIGN.md §5).
 
-The state after the loop is the break state of the first iteration that breaks, else the state after
-the last iteration: with `q_t` and `e_t` of iteration t, `merge(q_0, e_0, merge(q_1, e_1, ... final))`.
-Loops over static ranges and arrays run as a scan that records `(q_t, e_t)` and a reverse scan that
-folds the merges.
+A loop folds its iterations from the end. At the function's top level the state after the loop mixes
+the `return` states, the `break` states and the completed state (`after`, the rest of the function,
+runs on the latter two); a loop nested in another loop's body passes its `return` exits on as an
+`Outcome`. Loops over static ranges and arrays (and every `while`, a loop of `max_iter` passes of
+`if test: body else: break`) run as a scan recording each pass and a reverse scan folding them.
 """
 from __future__ import annotations
 
@@ -24,36 +27,74 @@ from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import SoftBool, Undefined
 
+KINDS = ("break", "return")
+
 
 @dataclasses.dataclass
 class Outcome:
-    """One pass of a loop body: `k` goes on (None: no path does), `q` is the probability of a break
-    (a Python 0/1, a bool array or a float), `e` the state at the break (None: no path breaks)."""
+    """One pass of a loop body: `k` goes on (None: no path does); `exits[kind] = (q, e)`."""
 
     k: tuple | None
-    q: Any
-    e: tuple | None
+    exits: dict[str, tuple[Any, tuple]]
+
+    def q(self, kind: str) -> Any:
+        return self.exits[kind][0] if kind in self.exits else False
+
+    def e(self, kind: str) -> tuple | None:
+        return self.exits[kind][1] if kind in self.exits else None
 
 
 def go(state: tuple) -> Outcome:
-    """The end of the body, or `continue`: the state goes on to the next iteration."""
-    return Outcome(state, False, None)
+    """The end of the body, or `continue`: the state goes on."""
+    return Outcome(state, {})
 
 
-def exit_(state: tuple) -> Outcome:
-    """`break`: the loop ends with this state."""
-    return Outcome(None, True, state)
+def exit_(state: tuple, kind: str = "break") -> Outcome:
+    """`break` (or, with kind "return", a `return` inside a loop): this path leaves with this state."""
+    return Outcome(None, {kind: (True, state)})
 
 
-def _ratio(num: Any, den: Any) -> Any:
-    den = jnp.asarray(den)
-    return jnp.where(den > 0, num / jnp.where(den > 0, den, 1.0), 0.5)
+# ---- probability arithmetic over Python bools, bool arrays (hard) and floats (soft)
+def _is_soft(*values: Any) -> bool:
+    return any(isinstance(v, SoftBool) or (not isinstance(v, bool) and jnp.asarray(v).dtype != jnp.bool_)
+               for v in values)
+
+
+def _float(v: Any) -> Any:
+    return v.prob if isinstance(v, SoftBool) else jnp.asarray(v, jnp.result_type(float))
 
 
 def _pick(weight: Any, a: tuple | None, b: tuple | None, names: tuple[str, ...]) -> tuple | None:
+    """`a` with probability `weight`, else `b` (either may be absent: then the other)."""
     if a is None or b is None:
         return b if a is None else a
+    if isinstance(weight, bool):
+        return a if weight else b
     return merge_states(weight, a, b, names)
+
+
+def _ratio(num: Any, den: Any) -> SoftBool:
+    den = jnp.asarray(den)
+    return SoftBool(jnp.where(den > 0, num / jnp.where(den > 0, den, 1.0), 0.5))
+
+
+def _mix(weight: Any, a: Outcome, b: Outcome, names: tuple[str, ...]) -> Outcome:
+    """`a` with probability `weight` (a bool, bool array or SoftBool), else `b`."""
+    if isinstance(weight, bool):
+        return a if weight else b
+    kinds = [kind for kind in KINDS if kind in a.exits or kind in b.exits]
+    if not isinstance(weight, SoftBool) and not _is_soft(*(o.q(k) for o in (a, b) for k in kinds)):
+        exits = {k: (jnp.where(weight, a.q(k), b.q(k)), _pick(weight, a.e(k), b.e(k), names)) for k in kinds}
+        return Outcome(_pick(weight, a.k, b.k, names), exits)
+    p = _float(weight)
+    exits, going_a, going_b = {}, 1.0, 1.0
+    for kind in kinds:
+        qa, qb = _float(a.q(kind)), _float(b.q(kind))
+        q = p * qa + (1 - p) * qb
+        exits[kind] = (q, _pick(_ratio(p * qa, q), a.e(kind), b.e(kind), names))
+        going_a, going_b = going_a - qa, going_b - qb
+    going = p * going_a + (1 - p) * going_b
+    return Outcome(_pick(_ratio(p * going_a, going), a.k, b.k, names), exits)
 
 
 def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Outcome], state: tuple,
@@ -62,161 +103,175 @@ def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Ou
     t = truth(test)
     if isinstance(t, bool):
         return body(*state) if t else orelse(*state)
-    a, b = body(*state), orelse(*state)
-    if not isinstance(t, SoftBool):   # hard: select exactly
-        q = jnp.where(t, a.q, b.q)
-        return Outcome(_pick(t, a.k, b.k, names), q, _pick(t, a.e, b.e, names))
-    p = t.prob
-    qa, qb = jnp.asarray(a.q, p.dtype), jnp.asarray(b.q, p.dtype)
-    q = p * qa + (1 - p) * qb
-    e = _pick(SoftBool(_ratio(p * qa, q)), a.e, b.e, names)
-    k = _pick(SoftBool(_ratio(p * (1 - qa), 1 - q)), a.k, b.k, names)
-    return Outcome(k, q, e)
+    return _mix(t, body(*state), orelse(*state), names)
 
 
-def _as_test(q: Any) -> Any:
-    """A break probability as the test of a merge ("broke" -> the break state)."""
-    if isinstance(q, (bool, int)):
-        return bool(q)
-    q = jnp.asarray(q)
-    return q if q.dtype == jnp.bool_ else SoftBool(q)
+def then(first: Outcome, rest: Callable[..., Outcome], names: tuple[str, ...]) -> Outcome:
+    """`first`, and on the paths that went on, `rest` (the statements after a loop that may return)."""
+    if first.k is None:
+        return first
+    going = _going(first)
+    if isinstance(going, bool):
+        return rest(*first.k) if going else first
+    second = rest(*first.k)
+    if isinstance(going, SoftBool):   # where the pass left: which way, conditionally
+        total = sum(_float(q) for q, _ in first.exits.values())
+        left = Outcome(None, {k: (_ratio(_float(q), total).prob, e) for k, (q, e) in first.exits.items()})
+    else:   # hard: where it left, its own flag says which way
+        left = Outcome(None, first.exits)
+    return _mix(going, second, left, names)
 
 
-def _fold(outcomes: list[tuple[Any, tuple]], final: tuple, names: tuple[str, ...]) -> tuple:
-    for q, e in reversed(outcomes):
-        t = _as_test(q)
-        final = (e if t else final) if isinstance(t, bool) else merge_states(t, e, final, names)
-    return final
+def _going(o: Outcome) -> Any:
+    """The probability that an outcome goes on: True, or a bool array / SoftBool."""
+    qs = [o.q(k) for k in o.exits]
+    if all(isinstance(q, bool) for q in qs):
+        return not any(qs)
+    if _is_soft(*qs):
+        return SoftBool(1.0 - sum(_float(q) for q in qs))
+    return jnp.logical_not(jnp.any(jnp.stack([jnp.asarray(q) for q in qs])))
 
 
-def _completed(orelse: Callable[..., tuple] | None, state: tuple) -> tuple:
-    return orelse(*state) if orelse is not None else state
+def settle(out: Outcome, kind: str, names: tuple[str, ...]) -> Outcome:
+    """Turn the `kind` exits of `out` into its continuing state (a loop's `break` after the loop)."""
+    if kind not in out.exits:
+        return out
+    q, e = out.exits[kind]
+    exits = {k: v for k, v in out.exits.items() if k != kind}
+    going = _going(out)
+    if out.k is None:
+        return Outcome(e, exits)
+    if isinstance(going, bool) and isinstance(q, bool):
+        return Outcome(e if q else out.k, exits)
+    if isinstance(going, SoftBool) or _is_soft(q):
+        g, qf = _float(going), _float(q)
+        return Outcome(_pick(_ratio(qf, qf + g), e, out.k, names), exits)
+    return Outcome(_pick(q, e, out.k, names), exits)
+
+
+def finish(out: Outcome, rest: Callable[..., tuple], names: tuple[str, ...]) -> tuple:
+    """The function's state after a top-level loop that may return: `rest` (the rest of the function)
+    on the paths that left the loop otherwise, mixed with the states at its `return`s."""
+    return settle(then(out, lambda *s: go(rest(*s)), names), "return", names).k
+
+
+def _loop_level(out: Outcome, later: Outcome, names: tuple[str, ...]) -> Outcome:
+    """Passes t.. as seen after the loop: pass t, then (where it went on) the later passes; a `break`
+    ends the loop with its state."""
+    return settle(then(out, lambda *_: later, names), "break", names)
 
 
 def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
-                  orelse: Callable[..., tuple] | None = None) -> tuple:
-    """`for item in iterable: body else: orelse` where the body may `break` (it returns an `Outcome`);
-    `orelse` runs on the state of the paths that finish the loop without breaking."""
+                  returns: bool = False) -> Any:
+    """`for item in iterable: body` where the body may `break` or `return`.
+
+    The state after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `k` is
+    the state after the loop and whose `"return"` exit is the mixture of the states at its `return`s.
+    """
     if isinstance(iterable, Undefined):
         iterable.fail()
-    plan = loops.scan_plan(iterable) if not isinstance(iterable, loops.TracedRange) else None
+    if isinstance(iterable, loops.TracedRange):
+        raise loops.RelaxError("leaving a loop over a range with a traced bound (`break`, `return`) is not "
+                               "supported yet; loop over a static range and skip iterations with `if`")
+    plan = loops.scan_plan(iterable)
     if plan is not None:
         try:
-            return _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2], orelse)
+            out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])
+            return out if returns else out.k
         except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
             pass
-    if isinstance(iterable, loops.TracedRange):
-        raise loops.RelaxError("`break` in a loop over a range with a traced bound is not supported yet; "
-                               "loop over a static range and skip iterations with `if`")
-    breaks: list[tuple[Any, tuple]] = []
-    for item in loops.python_items(iterable):
-        out = body(item, *state)
-        if out.e is not None:
-            breaks.append((out.q, out.e))
+    passes = [lambda s, item=item: body(item, *s) for item in loops.python_items(iterable)]
+    out = _unrolled(passes, state, names)
+    return out if returns else out.k
+
+
+def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
+                    names: tuple[str, ...], returns: bool = False) -> Any:
+    """`while test: body` where the body may `break` or `return`: up to `max_iter` passes of
+    `if test: body else: break` (the mass still running then leaves with the last state)."""
+    def step(s, _=None):
+        c = truth(test(*s))
+        if isinstance(c, bool):
+            return body(*s) if c else exit_(s)
+        return _mix(c, body(*s), exit_(s), names)
+
+    max_iter = context.current().max_iter
+    done = 0
+    while done < max_iter:   # passes decided statically run as plain Python
+        c = truth(test(*state))
+        if not isinstance(c, bool):
+            break
+        if not c:
+            return go(state) if returns else state
+        out = body(*state)
+        if not all(isinstance(q, bool) for q, _ in out.exits.values()):
+            break
         if out.k is None:
-            return _fold(breaks[:-1], out.e, names)
+            out = settle(out, "break", names)
+            return out if returns else out.k
+        state, done = out.k, done + 1
+    if done == max_iter:
+        return go(state) if returns else state
+    try:
+        out = _scanned(step, state, names, None, max_iter - done)
+    except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
+        out = _unrolled([step] * (max_iter - done), state, names)
+    return out if returns else out.k
+
+
+def _unrolled(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:
+    outs = []
+    result = None
+    for run in passes:
+        out = run(state)
+        outs.append(out)
+        if out.k is None:
+            result = Outcome(None, {})
+            break
         state = out.k
-    return _fold(breaks, _completed(orelse, state), names)
+    if result is None:
+        result = go(state)
+    for out in reversed(outs):
+        result = _loop_level(out, result, names)
+    return result
 
 
 def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
-             length: int, orelse: Callable[..., tuple] | None) -> tuple:
+             length: int) -> Outcome:
+    """Record every pass's exits in a scan, then fold `_loop_level` backwards in a reverse scan."""
     seen: dict[str, Any] = {}
 
     def record(s, x):
         out = step(s, x)
-        k = out.k if out.k is not None else s
-        e = out.e if out.e is not None else s
-        q = jnp.asarray(out.q)
-        seen["soft"] = q.dtype != jnp.bool_
-        return k, q, e
+        qs = [jnp.asarray(_float(out.q(k)) if _is_soft(out.q(k)) else out.q(k)) for k in KINDS]
+        seen["soft"] = [q.dtype != jnp.bool_ for q in qs]
+        others = [out.e(k) if out.e(k) is not None else s for k in KINDS]
+        return (out.k if out.k is not None else s), qs, others
 
-    last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=True)
+    last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=len(KINDS))
     soft = seen["soft"]
+    n = len(names)
 
-    def fold(result, x):
-        q, leaves = x
-        t = SoftBool(q) if soft else q
-        return merge_states(t, loops.unflatten(specs, leaves), result, names), ()
+    def fold(packed, x):
+        q_leaves, leaves = x
+        exits = {}
+        for kind, q, is_soft, el in zip(KINDS, q_leaves, soft, leaves):
+            exits[kind] = (SoftBool(q) if is_soft else q, loops.unflatten(specs, el))
+        out = Outcome(packed[:n], exits)
+        later = Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
+        result = _loop_level(out, later, names)
+        q_ret = result.q("return")
+        e_ret = result.e("return") if result.e("return") is not None else result.k
+        return result.k + e_ret + (_float(q_ret) if any(soft) else jnp.asarray(q_ret),), ()
 
-    result, _ = loops.scan(fold, _completed(orelse, last), names, (qs, e_leaves), reverse=True)
-    return result
-
-
-def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                    names: tuple[str, ...], orelse: Callable[..., tuple] | None = None) -> tuple:
-    """`while test: body else: orelse` where the body may `break`: the halting mixture over both ways
-    out (`orelse` runs where the test ends the loop, and on the state still running at `max_iter`).
-
-    Steps whose test and break are static run as plain Python; from the first traced one, the rest (up
-    to `max_iter` body runs) is one scan, or unrolled when the body needs a changing value static.
-    """
-    max_iter = context.current().max_iter
-    for steps in range(max_iter + 1):
-        c = truth(test(*state))
-        if (isinstance(c, bool) and not c) or steps == max_iter:
-            return _completed(orelse, state)
-        if not isinstance(c, bool):
-            return _traced_while(test, body, state, names, max_iter - steps, orelse)
-        out = body(*state)
-        if not isinstance(out.q, bool):
-            return _traced_while(test, body, state, names, max_iter - steps, orelse)
-        if out.q:
-            return out.e
-        state = out.k
-    return state   # pragma: no cover
+    start = last + last + ((0.0 if any(soft) else False),)
+    packed, _ = loops.scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
+    q_ret = packed[2 * n]
+    return Outcome(packed[:n], {"return": (_as_weight(q_ret), packed[n:2 * n])})
 
 
-def _traced_while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                  names: tuple[str, ...], steps: int, orelse: Callable[..., tuple] | None) -> tuple:
-    try:
-        return _scanned_while(test, body, state, names, steps, orelse)
-    except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
-        pass
-    stops: list[tuple[Any, Any, tuple, tuple]] = []   # (c_t, q_t, s_t, e_t)
-    final = None
-    for _ in range(steps):
-        c = truth(test(*state))
-        if isinstance(c, bool) and not c:
-            break
-        out = body(*state)
-        stops.append((c, out.q, state, out.e if out.e is not None else state))
-        if out.k is None:
-            final = out.e
-            break
-        state = out.k
-    result = final if final is not None else _completed(orelse, state)
-    for c, q, s, e in reversed(stops):
-        after_body = _fold([(q, e)], result, names)
-        result = after_body if c is True else merge_states(c, after_body, _completed(orelse, s), names)
-    return result
-
-
-def _scanned_while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                   names: tuple[str, ...], steps: int, orelse: Callable[..., tuple] | None) -> tuple:
-    """Record `(c_t, q_t, x_t, e_t)` in a scan, then fold `merge(c, merge(q, e, result), x)` backwards."""
-    seen: dict[str, Any] = {}
-
-    def record(s, _):
-        c = truth(test(*s))
-        out = body(*s)
-        k = out.k if out.k is not None else s
-        e = out.e if out.e is not None else s
-        c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
-        q = jnp.asarray(out.q)
-        seen.update(c_soft=isinstance(c, SoftBool), q_soft=q.dtype != jnp.bool_)
-        return k, (c_leaf, q, loops.flatten(s, tuple(loops.spec_of(v) for v in s))), e
-
-    last, ((cs, qs, x_leaves), e_leaves, specs) = loops.scan(record, state, names, None, length=steps,
-                                                             recorded=True)
-    c_soft, q_soft = seen["c_soft"], seen["q_soft"]
-
-    def fold(result, x):
-        c, q, xl, el = x
-        c = SoftBool(c) if c_soft else c
-        q = SoftBool(q) if q_soft else q
-        after_body = merge_states(q, loops.unflatten(specs, el), result, names)
-        return merge_states(c, after_body, _completed(orelse, loops.unflatten(specs, xl)), names), ()
-
-    result, _ = loops.scan(fold, _completed(orelse, last), names, (cs, qs, x_leaves, e_leaves), reverse=True)
-    return result
+def _as_weight(q: Any) -> Any:
+    if isinstance(q, (bool, SoftBool)):
+        return q
+    q = jnp.asarray(q)
+    return q if q.dtype == jnp.bool_ else SoftBool(q)

@@ -186,14 +186,14 @@ class _Widen(Exception):
 
 def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ...], xs: Any,
          length: int | None = None, reverse: bool = False, specs: tuple | None = None,
-         recorded: bool = False) -> tuple[tuple, Any]:
+         recorded: int = 0) -> tuple[tuple, Any]:
     """`lax.scan` over a state tuple of any relaxjax values; `step(state, x)` returns `(state, ys)`.
 
     The carry's specs start from the initial state and widen (int -> float, bool -> SoftBool, static ->
     traced) until the body returns what it was given; each widening traces the body once more.
-    `specs`, if given, is a wider starting layout than the initial state's own. With `recorded`, `step`
-    returns `(state, ys, other_state)`: `other_state` (a state at another point of the step, such as a
-    `break`) widens the carry's layout too and comes back in `ys` as `(ys, leaves, specs)`.
+    `specs`, if given, is a wider starting layout than the initial state's own. With `recorded = r`,
+    `step` returns `(state, ys, others)`: `r` states at other points of the step (a `break`, say) that
+    widen the carry's layout too and come back in `ys` as `(ys, [their leaves], specs)`.
     """
     if specs is None:
         specs = tuple(spec_of(v) for v in state)
@@ -203,12 +203,12 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
         def body(leaves, x, specs=specs, token=token):
             out, ys, *other = step(unflatten(specs, leaves), x)
             widened = join_states(specs, out, names)
-            if recorded:
-                widened = join_states(widened, other[0], names)
+            for state_elsewhere in (other[0] if recorded else ()):
+                widened = join_states(widened, state_elsewhere, names)
             if not same_specs(widened, specs):
                 raise _Widen(token, widened)
             if recorded:
-                ys = (ys, flatten(other[0], specs))
+                ys = (ys, [flatten(o, specs) for o in other[0]])
             return flatten(out, specs), ys
 
         try:

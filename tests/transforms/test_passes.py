@@ -157,7 +157,7 @@ def test_for_and_while_become_body_functions():
     """)
 
 
-def test_a_loop_that_returns_becomes_a_loop_else():
+def test_a_loop_that_returns_marks_its_returns_and_takes_the_rest_as_its_else():
     out = run_pass(returns, """
         def f(a, t):
             for i in range(len(a)):
@@ -171,7 +171,7 @@ def test_a_loop_that_returns_becomes_a_loop_else():
             for i in range(len(a)):
                 if a[i] > t:
                     return__0 = i
-                    break
+                    rjtmp_return
             else:
                 b = -1
                 return__0 = b
@@ -231,8 +231,6 @@ def test_locals_start_undefined():
     ("yield a", "`yield`"),
     ("global q", "`global`"),
     ("def g():\n        pass", "nested function"),
-    ("for i in range(3):\n        for j in range(3):\n            return 1", "nested loops"),
-    ("while a:\n        return 1\n        break", "`return` and `break`"),
     ("return f(a - 1)", "recursion"),
     ("a.x = 1", "attribute"),
     ("for i in range(3):\n        pass\n    else:\n        pass", "for ... else"),
