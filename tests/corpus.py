@@ -594,6 +594,16 @@ def return_or_break(a, lo, hi):
     return total
 
 
+def run_lengths(a):
+    total = 0
+    for i in range(len(a)):
+        for j in range(i + 1, len(a)):
+            if a[j] > a[i]:
+                break
+            total += 1
+    return total
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -727,6 +737,7 @@ CORPUS = [
               soft=(0, 1), separated=lambda r: ([[1.0, 0.5, 0.9], [0.8, 2.0, 1.0]], 1.5)),
     Algorithm(return_or_break, lambda r: (_floats(r, _sizes(r)), -1.0, 1.2), soft=(0, 1, 2),
               separated=lambda r: ([0.5, 0.2, 2.0, -3.0], -1.0, 1.5)),
+    Algorithm(run_lengths, lambda r: (_floats(r, _sizes(r) + 1),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
 ]

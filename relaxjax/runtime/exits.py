@@ -170,9 +170,15 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
     """
     if isinstance(iterable, Undefined):
         iterable.fail()
-    if isinstance(iterable, loops.TracedRange):
-        raise loops.RelaxError("leaving a loop over a range with a traced bound (`break`, `return`) is not "
-                               "supported yet; loop over a static range and skip iterations with `if`")
+    if isinstance(iterable, loops.TracedRange):   # steps past the real bound go on unchanged
+        xs, item_and_active, trips = loops.masked_range_plan(iterable)
+
+        def masked(s, k):
+            item, active = item_and_active(k)
+            return _mix(active, body(item, *s), go(s), names)
+
+        out = _scanned(masked, state, names, xs, trips) if trips else go(state)
+        return out if returns else out.k
     plan = loops.scan_plan(iterable)
     if plan is not None:
         try:

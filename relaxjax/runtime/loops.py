@@ -230,8 +230,9 @@ def _bounds(x: Any) -> tuple[int, int] | None:
     return None
 
 
-def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
-                  names: tuple[str, ...]) -> tuple:
+def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any, Any]], int]:
+    """`(xs, item_and_active, trips)` for a range with a traced bound: the largest trip count, and for
+    step k the loop variable and whether the real range reaches it."""
     start_b, stop_b, step = _bounds(rng.start), _bounds(rng.stop), rng.step
     if start_b and stop_b:
         span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
@@ -241,17 +242,26 @@ def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
         if getattr(_strict, "depth", 0):
             raise _NeedsStatic()
         trips, lo, hi = context.current().max_iter, None, None
-    if trips == 0:
-        return state
     start, stop = jnp.asarray(unwrap(rng.start)), jnp.asarray(unwrap(rng.stop))
 
-    def step_fn(s, k):
+    def item_and_active(k):
         i = start + k * step
-        active = i < stop if step > 0 else i > stop
-        item = BoundedInt(i, lo, hi) if lo is not None else i
+        return (BoundedInt(i, lo, hi) if lo is not None else i), (i < stop if step > 0 else i > stop)
+
+    return jnp.arange(trips), item_and_active, trips
+
+
+def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
+                  names: tuple[str, ...]) -> tuple:
+    xs, item_and_active, trips = masked_range_plan(rng)
+    if trips == 0:
+        return state
+
+    def step_fn(s, k):
+        item, active = item_and_active(k)
         return merge_states(active, body(item, *s), s, names), ()
 
-    final, _ = scan(step_fn, state, names, jnp.arange(trips))
+    final, _ = scan(step_fn, state, names, xs)
     return final
 
 
