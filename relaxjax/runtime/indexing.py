@@ -16,6 +16,7 @@ array to float (as a Python list would hold the float), never truncates.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import jax.numpy as jnp
@@ -111,6 +112,28 @@ def _soft_read(arr: Any, parts: tuple) -> Any:
     return arr[tuple(0 if _is_soft_index(i) else unwrap(i) for i in parts)]
 
 
+_writes = threading.local()
+
+
+def written_from(arr: Any) -> tuple[Any, list] | None:
+    """`(base, indices)` if `arr` is `base` with only the elements at `indices` written (1-D arrays,
+    scalar indices, recorded by `setitem` during the current trace), else None."""
+    table = getattr(_writes, "table", None)
+    hit = table.get(id(arr)) if table is not None else None
+    return hit[1:] if hit is not None and hit[0] is arr else None
+
+
+def remember_writes(result: Any, base: Any, indices: list) -> None:
+    """Record that `result` is `base` with the elements at `indices` written."""
+    table = _writes.__dict__.setdefault("table", {})
+    table[id(result)] = (result, base, indices)
+
+
+def forget_writes() -> None:
+    """Drop the records of the previous trace."""
+    _writes.table = {}
+
+
 def setitem(a: Any, path: tuple, value: Any) -> Any:
     """`a[path[0]][path[1]]... = value`, returning the updated copy of `a`.
 
@@ -149,7 +172,12 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     if any(_is_soft_index(i) for i in parts):
         return _soft_write(arr, parts, value_arr)
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
-    return arr.at[key].set(value_arr)
+    result = arr.at[key].set(value_arr)
+    if arr.ndim == 1 and not isinstance(head, tuple) and not isinstance(key, slice) and jnp.ndim(key) == 0:
+        base, indices = written_from(arr) or (arr, [])
+        if base.dtype == result.dtype:
+            remember_writes(result, base, indices + [jnp.asarray(key)])
+    return result
 
 
 def _soft_write(arr: Any, parts: tuple, value: Any) -> Any:

@@ -64,3 +64,18 @@ def test_join_rejects_shape_changes():
 def test_a_list_in_a_carry_becomes_one_array():
     assert spec_of([[0.0, 1.0], [2.0, 3.0]])[:2] == ("array", (2, 2))
     np.testing.assert_array_equal(spec_of([1, 2])[1], (2,))
+
+
+def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
+    from relaxjax.runtime import setitem
+    from relaxjax.runtime.indexing import written_from
+    base = jnp.array([1.0, 2.0, 3.0, 4.0])
+    swapped = setitem(setitem(base, (1,), 3.0), (2,), 2.0)
+    assert written_from(swapped)[0] is base and len(written_from(swapped)[1]) == 2
+    np.testing.assert_allclose(merge(P, swapped, base), 0.25 * swapped + 0.75 * base, rtol=1e-12)
+    np.testing.assert_allclose(merge(P, base, swapped), 0.25 * base + 0.75 * swapped, rtol=1e-12)
+    assert merge(jnp.asarray(False), swapped, base).tolist() == base.tolist()
+    ints = jnp.array([1, 2, 3])
+    out = merge(P, setitem(ints, (0,), 5), ints)   # an int array merged softly becomes an expectation
+    np.testing.assert_allclose(out, [0.25 * 5 + 0.75, 2.0, 3.0], rtol=1e-6)
+    assert jnp.issubdtype(out.dtype, jnp.floating)
