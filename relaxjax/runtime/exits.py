@@ -184,7 +184,7 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
         try:
             out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])
             return out if returns else out.k
-        except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
+        except loops.UNROLL_INSTEAD:
             pass
     passes = [lambda s, item=item: body(item, *s) for item in loops.python_items(iterable)]
     out = _unrolled(passes, state, names)
@@ -220,7 +220,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
         return go(state) if returns else state
     try:
         out = _scanned(step, state, names, None, max_iter - done)
-    except loops.NEEDS_STATIC + (loops.StructureError, loops.StaticIterationNeeded):
+    except loops.UNROLL_INSTEAD:
         out = _unrolled([step] * (max_iter - done), state, names)
     return out if returns else out.k
 

@@ -43,13 +43,16 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating
 
 UNROLL_MAX = 1
 
-NEEDS_STATIC = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
-                 jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError)
-# and StaticIterationNeeded, defined below
-
 
 class StaticIterationNeeded(RelaxError):
     """Python iteration (a comprehension or generator) over a range with a traced bound."""
+
+
+# What a scan body raises when the loop must run unrolled instead: it needs its loop variable as a
+# static value, grows a list, or iterates a range with a traced bound in a comprehension.
+UNROLL_INSTEAD = (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+                  jax.errors.TracerBoolConversionError, jax.errors.TracerArrayConversionError,
+                  StructureError, StaticIterationNeeded)
 
 
 class TracedRange:
@@ -149,8 +152,7 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
     xs, item_of, length = plan
     try:
         final, _ = scan(lambda s, x: (body(item_of(x), *s), ()), state, names, xs, length=length)
-    except NEEDS_STATIC + (StructureError, StaticIterationNeeded):
-        # The body needs its loop variable as a static value, or grows a list: run it unrolled.
+    except UNROLL_INSTEAD:
         return _unrolled(python_items(iterable), body, state)
     return final
 
