@@ -115,18 +115,32 @@ def _soft_read(arr: Any, parts: tuple) -> Any:
 _writes = threading.local()
 
 
-def written_from(arr: Any) -> tuple[Any, list] | None:
-    """`(base, indices)` if `arr` is `base` with only the elements at `indices` written (1-D arrays,
-    scalar indices, recorded by `setitem` during the current trace), else None."""
+def written_from(arr: Any) -> tuple[Any, list, list] | None:
+    """`(base, indices, values)` if `arr` is `base` with only the elements at `indices` written, holding
+    `values` now (1-D arrays, scalar indices, recorded by `setitem` during the current trace), else None."""
     table = getattr(_writes, "table", None)
     hit = table.get(id(arr)) if table is not None else None
-    return hit[1:] if hit is not None and hit[0] is arr else None
+    if hit is None or hit[0] is not arr:
+        return None
+    _, base, indices, values = hit
+    final = []
+    for k, (i, v) in enumerate(zip(indices, values)):
+        for later, w in zip(indices[k + 1:], values[k + 1:]):   # a later write to the same place wins
+            v = jnp.where(later == i, w, v)
+        final.append(v)
+    return base, indices, final
 
 
-def remember_writes(result: Any, base: Any, indices: list) -> None:
-    """Record that `result` is `base` with the elements at `indices` written."""
+def remember_writes(result: Any, base: Any, indices: list, values: list) -> None:
+    """Record that `result` is `base` with `values` written at `indices`, in this order."""
     table = _writes.__dict__.setdefault("table", {})
-    table[id(result)] = (result, base, indices)
+    table[id(result)] = (result, base, indices, values)
+
+
+def _writes_so_far(arr: Any) -> tuple[Any, list, list]:
+    table = getattr(_writes, "table", None)
+    hit = table.get(id(arr)) if table is not None else None
+    return hit[1:] if hit is not None and hit[0] is arr else (arr, [], [])
 
 
 def forget_writes() -> None:
@@ -174,9 +188,9 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
     result = arr.at[key].set(value_arr)
     if arr.ndim == 1 and not isinstance(head, tuple) and not isinstance(key, slice) and jnp.ndim(key) == 0:
-        base, indices = written_from(arr) or (arr, [])
+        base, indices, values = _writes_so_far(arr)
         if base.dtype == result.dtype:
-            remember_writes(result, base, indices + [jnp.asarray(key)])
+            remember_writes(result, base, indices + [jnp.asarray(key)], values + [value_arr])
     return result
 
 

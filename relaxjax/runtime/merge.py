@@ -80,16 +80,16 @@ def _merge_written(test: Any, a: Any, b: Any) -> Any:
     for x, y, x_first in ((a, b, True), (b, a, False)):
         hit = written_from(x)
         if hit is not None and hit[0] is y:
-            base, indices = y, hit[1]
+            base, indices, values = hit
             break
     else:
         return None
     idx = jnp.stack(indices)
-    new, old = (x[idx], base[idx]) if x_first else (base[idx], x[idx])
-    merged = merge(test, new, old)
+    written, old = jnp.stack(values), base[idx]
+    merged = merge(test, written, old) if x_first else merge(test, old, written)
     out = base.astype(merged.dtype).at[idx].set(merged)
     if out.dtype == base.dtype:
-        remember_writes(out, base, list(indices))
+        remember_writes(out, base, list(indices), list(merged))
     return out
 
 

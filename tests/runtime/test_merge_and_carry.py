@@ -1,4 +1,5 @@
 """The merge of branch states and the widening of loop carries."""
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -79,3 +80,20 @@ def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
     out = merge(P, setitem(ints, (0,), 5), ints)   # an int array merged softly becomes an expectation
     np.testing.assert_allclose(out, [0.25 * 5 + 0.75, 2.0, 3.0], rtol=1e-6)
     assert jnp.issubdtype(out.dtype, jnp.floating)
+
+
+@pytest.mark.parametrize("i, j", [(1, 1), (1, 2), (3, 0)])
+def test_merging_writes_to_places_that_may_coincide_takes_the_last_write(i, j):
+    from relaxjax.runtime import setitem
+    from relaxjax.runtime.indexing import written_from
+
+    @jax.jit
+    def merged_and_dense(base, i, j):
+        written = setitem(setitem(setitem(base, (i,), 10.0), (j,), 20.0), (i,), base[3] + 30.0)
+        _, indices, values = written_from(written)
+        return (merge(P, written, base), 0.25 * written + 0.75 * base, jnp.stack(values),
+                written[jnp.stack(indices)])
+
+    sparse, dense, recorded, held = merged_and_dense(jnp.array([1.0, 2.0, 3.0, 4.0]), i, j)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-12)
+    np.testing.assert_array_equal(recorded, held)
