@@ -12,7 +12,7 @@ import numpy as np
 from relaxjax.conversion import convert
 from relaxjax.runtime import context
 from relaxjax.runtime.builtins import calling
-from relaxjax.runtime.indexing import forget_writes
+from relaxjax.runtime import writes
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,12 +105,12 @@ class RelaxedFunction:
             leaves.append(next(it) if s is _DYNAMIC else s)
         args, kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
         generated = self._converted.instantiate(self._fn)
-        forget_writes()
+        writes.forget()
         try:
             with context.options(beta=beta, mode=self.mode, max_iter=self.max_iter), calling(self._fn):
                 return _to_output(generated(*args, **kwargs))
         finally:
-            forget_writes()   # its records hold this trace's tracers
+            writes.forget()   # its records hold this trace's tracers
 
     def __call__(self, *args: Any, beta: Any = None, **kwargs: Any) -> Any:
         if beta is None:

@@ -16,13 +16,12 @@ array to float (as a Python list would hold the float), never truncates.
 """
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, relaxations
+from relaxjax.runtime import context, relaxations, writes
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, unwrap)
@@ -112,42 +111,6 @@ def _soft_read(arr: Any, parts: tuple) -> Any:
     return arr[tuple(0 if _is_soft_index(i) else unwrap(i) for i in parts)]
 
 
-_writes = threading.local()
-
-
-def written_from(arr: Any) -> tuple[Any, list, list] | None:
-    """`(base, indices, values)` if `arr` is `base` with only the elements at `indices` written, holding
-    `values` now (1-D arrays, scalar indices, recorded by `setitem` during the current trace), else None."""
-    table = getattr(_writes, "table", None)
-    hit = table.get(id(arr)) if table is not None else None
-    if hit is None or hit[0] is not arr:
-        return None
-    _, base, indices, values = hit
-    final = []
-    for k, (i, v) in enumerate(zip(indices, values)):
-        for later, w in zip(indices[k + 1:], values[k + 1:]):   # a later write to the same place wins
-            v = jnp.where(later == i, w, v)
-        final.append(v)
-    return base, indices, final
-
-
-def remember_writes(result: Any, base: Any, indices: list, values: list) -> None:
-    """Record that `result` is `base` with `values` written at `indices`, in this order."""
-    table = _writes.__dict__.setdefault("table", {})
-    table[id(result)] = (result, base, indices, values)
-
-
-def _writes_so_far(arr: Any) -> tuple[Any, list, list]:
-    table = getattr(_writes, "table", None)
-    hit = table.get(id(arr)) if table is not None else None
-    return hit[1:] if hit is not None and hit[0] is arr else (arr, [], [])
-
-
-def forget_writes() -> None:
-    """Drop the records of the previous trace."""
-    _writes.table = {}
-
-
 def setitem(a: Any, path: tuple, value: Any) -> Any:
     """`a[path[0]][path[1]]... = value`, returning the updated copy of `a`.
 
@@ -187,10 +150,11 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         return _soft_write(arr, parts, value_arr)
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
     result = arr.at[key].set(value_arr)
-    if arr.ndim == 1 and not isinstance(head, tuple) and not isinstance(key, slice) and jnp.ndim(key) == 0:
-        base, indices, values = _writes_so_far(arr)
-        if base.dtype == result.dtype:
-            remember_writes(result, base, indices + [jnp.asarray(key)], values + [value_arr])
+    where = writes.position(arr, key)
+    if where is not None:
+        root, indices, values = writes.history(arr)
+        if root.dtype == result.dtype:
+            writes.remember(result, root, indices + [where], values + [value_arr])
     return result
 
 

@@ -15,9 +15,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import relaxations
+from relaxjax.runtime import relaxations, writes
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
-from relaxjax.runtime.indexing import remember_writes, written_from
 from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
                                      unwrap)
 
@@ -73,23 +72,22 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
 
 
 def _merge_written(test: Any, a: Any, b: Any) -> Any:
-    """When one array is the other with a few elements written (a compare-swap), merge only those
-    elements: the arrays agree everywhere else. Same result as the full merge, at O(writes) cost."""
-    if not (isinstance(a, jax.Array) and isinstance(b, jax.Array)) or jnp.ndim(a) != 1 or a.shape != b.shape:
+    """When both arrays are one root array with a few elements written (a compare-swap, a relaxed
+    update), merge only those elements: elsewhere both equal the root. Same result as the full
+    merge, at O(writes) cost."""
+    if not (isinstance(a, jax.Array) and isinstance(b, jax.Array)) or a.shape != b.shape:
         return None
-    for x, y, x_first in ((a, b, True), (b, a, False)):
-        hit = written_from(x)
-        if hit is not None and hit[0] is y:
-            base, indices, values = hit
-            break
-    else:
+    root, writes_a, values_a = writes.history(a)
+    root_b, writes_b, values_b = writes.history(b)
+    if root_b is not root or not (writes_a or writes_b):
         return None
-    idx = jnp.stack(indices)
-    written, old = jnp.stack(values), base[idx]
-    merged = merge(test, written, old) if x_first else merge(test, old, written)
-    out = base.astype(merged.dtype).at[idx].set(merged)
-    if out.dtype == base.dtype:
-        remember_writes(out, base, list(indices), list(merged))
+    places = writes.distinct(writes_a + writes_b)
+    at_a = jnp.stack([writes.value_at(root, writes_a, values_a, p) for p in places])
+    at_b = jnp.stack([writes.value_at(root, writes_b, values_b, p) for p in places])
+    merged = merge(test, at_a, at_b)
+    out = root.astype(merged.dtype).at[tuple(jnp.stack([p.vector for p in places]).T)].set(merged)
+    if out.dtype == root.dtype:
+        writes.remember(out, root, list(places), list(merged))
     return out
 
 

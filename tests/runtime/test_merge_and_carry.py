@@ -69,10 +69,10 @@ def test_a_list_in_a_carry_becomes_one_array():
 
 def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
     from relaxjax.runtime import setitem
-    from relaxjax.runtime.indexing import written_from
+    from relaxjax.runtime.writes import history
     base = jnp.array([1.0, 2.0, 3.0, 4.0])
     swapped = setitem(setitem(base, (1,), 3.0), (2,), 2.0)
-    assert written_from(swapped)[0] is base and len(written_from(swapped)[1]) == 2
+    assert history(swapped)[0] is base and len(history(swapped)[1]) == 2
     np.testing.assert_allclose(merge(P, swapped, base), 0.25 * swapped + 0.75 * base, rtol=1e-12)
     np.testing.assert_allclose(merge(P, base, swapped), 0.25 * base + 0.75 * swapped, rtol=1e-12)
     assert merge(jnp.asarray(False), swapped, base).tolist() == base.tolist()
@@ -85,15 +85,34 @@ def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
 @pytest.mark.parametrize("i, j", [(1, 1), (1, 2), (3, 0)])
 def test_merging_writes_to_places_that_may_coincide_takes_the_last_write(i, j):
     from relaxjax.runtime import setitem
-    from relaxjax.runtime.indexing import written_from
+    from relaxjax.runtime.writes import history, value_at
 
     @jax.jit
     def merged_and_dense(base, i, j):
         written = setitem(setitem(setitem(base, (i,), 10.0), (j,), 20.0), (i,), base[3] + 30.0)
-        _, indices, values = written_from(written)
-        return (merge(P, written, base), 0.25 * written + 0.75 * base, jnp.stack(values),
-                written[jnp.stack(indices)])
+        root, indices, values = history(written)
+        return (merge(P, written, base), 0.25 * written + 0.75 * base,
+                jnp.stack([value_at(root, indices, values, i) for i in indices]),
+                written[tuple(jnp.stack([i.vector for i in indices]).T)])
 
     sparse, dense, recorded, held = merged_and_dense(jnp.array([1.0, 2.0, 3.0, 4.0]), i, j)
     np.testing.assert_allclose(sparse, dense, rtol=1e-12)
     np.testing.assert_array_equal(recorded, held)
+
+
+@pytest.mark.parametrize("i, j", [(1, 1), (0, 2)])
+def test_merging_two_write_sequences_from_one_root_equals_the_full_merge(i, j):
+    from relaxjax.runtime import setitem
+
+    @jax.jit
+    def merged_and_dense(grid, i, j):
+        first = setitem(grid, (i, j), 10.0)                     # the state after one soft if ...
+        both = setitem(setitem(first, (j, i), 20.0), (2, 1), 30.0)   # ... and after the next one
+        other = setitem(grid, (j, j), -1.0)                     # a sibling branch, same root
+        return (merge(P, both, first), 0.25 * both + 0.75 * first,
+                merge(P, both, other), 0.25 * both + 0.75 * other)
+
+    grid = jnp.arange(9.0).reshape(3, 3)
+    sparse, dense, sparse_siblings, dense_siblings = merged_and_dense(grid, i, j)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-12)
+    np.testing.assert_allclose(sparse_siblings, dense_siblings, rtol=1e-12)

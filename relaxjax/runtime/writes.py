@@ -1,0 +1,80 @@
+"""Write provenance: which arrays are another array with a few elements written.
+
+`setitem` records, for each array it returns, the root array it came from and the writes since
+(index vectors and values, in order). `merge` uses the records to mix only the written elements of
+two branch states that share a root, at O(writes) instead of O(size). Records live for one trace.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import jax.numpy as jnp
+
+MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
+
+_table = threading.local()
+
+
+def history(arr: Any) -> tuple[Any, list, list]:
+    """`(root, places, values)`: `arr` is `root` with `values` written at `places`, in this order;
+    `(arr, [], [])` when nothing was recorded for `arr` in this trace."""
+    table = getattr(_table, "records", None)
+    hit = table.get(id(arr)) if table is not None else None
+    return hit[1:] if hit is not None and hit[0] is arr else (arr, [], [])
+
+
+def remember(result: Any, root: Any, places: list, values: list) -> None:
+    """Record that `result` is `root` with `values` written at `places`, in this order."""
+    if len(places) <= MAX_WRITES:
+        _table.__dict__.setdefault("records", {})[id(result)] = (result, root, places, values)
+
+
+def forget() -> None:
+    """Drop the records of the previous trace (they hold its tracers)."""
+    _table.records = {}
+
+
+class Place:
+    """One element's position: the index objects as written (`key`, compared by identity, so that
+    `a[r][c]` written twice with the same traced `r` and `c` is known to be one place while tracing)
+    and the index vector (negative indices counted from the end)."""
+
+    __slots__ = ("key", "vector")
+
+    def __init__(self, key: tuple, vector: Any):
+        self.key, self.vector = key, vector
+
+    def same(self, other: "Place") -> bool:
+        """Whether both name one element whatever the traced values are."""
+        return all(a is b or (isinstance(a, int) and isinstance(b, int) and a == b)
+                   for a, b in zip(self.key, other.key))
+
+
+def position(arr: Any, key: Any) -> Place | None:
+    """The `Place` of the one element `arr[key]` names, or None when `key` names more than one."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if len(parts) != arr.ndim or any(isinstance(k, slice) or jnp.ndim(k) != 0 for k in parts):
+        return None
+    vector = jnp.stack([jnp.where(k < 0, k + size, k) for k, size in zip(map(jnp.asarray, parts), arr.shape)])
+    return Place(parts, vector)
+
+
+def distinct(places: list) -> list:
+    """`places` without repeats of a place known to be the same."""
+    out = []
+    for p in places:
+        if not any(p.same(q) for q in out):
+            out.append(p)
+    return out
+
+
+def value_at(root: Any, places: list, values: list, where: Place) -> Any:
+    """The element at `where` of `root` after writing `values` at `places`: the last write there,
+    else the root's own element. Uses the written values, so the array need not be materialised."""
+    same = [k for k, p in enumerate(places) if p.same(where)]
+    start = same[-1] + 1 if same else 0
+    found = values[start - 1] if same else root[tuple(where.vector)]
+    for p, v in zip(places[start:], values[start:]):
+        found = jnp.where(jnp.all(p.vector == where.vector), v, found)
+    return found
