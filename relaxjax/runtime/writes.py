@@ -45,7 +45,7 @@ class Place:
     def __init__(self, key: tuple, vector: Any):
         self.key, self.vector = key, vector
 
-    def same(self, other: "Place") -> bool:
+    def same(self, other: Place) -> bool:
         """Whether both name one element whatever the traced values are."""
         return all(a is b or (isinstance(a, int) and isinstance(b, int) and a == b)
                    for a, b in zip(self.key, other.key))
