@@ -12,7 +12,7 @@ import numpy as np
 from relaxjax.conversion import convert
 from relaxjax.runtime import context
 from relaxjax.runtime.builtins import calling
-from relaxjax.runtime import writes
+from relaxjax.runtime import provenance
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,12 +105,12 @@ class RelaxedFunction:
             leaves.append(next(it) if s is _DYNAMIC else s)
         args, kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
         generated = self._converted.instantiate(self._fn)
-        writes.forget()
+        provenance.forget()
         try:
             with context.options(beta=beta, mode=self.mode, max_iter=self.max_iter), calling(self._fn):
                 return _to_output(generated(*args, **kwargs))
         finally:
-            writes.forget()   # its records hold this trace's tracers
+            provenance.forget()   # its records hold this trace's tracers
 
     def __call__(self, *args: Any, beta: Any = None, **kwargs: Any) -> Any:
         if beta is None:

@@ -21,7 +21,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, relaxations, writes
+from relaxjax.runtime import context, provenance, relaxations
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, unwrap)
@@ -38,6 +38,12 @@ def stackable(value: Any) -> bool:
     return is_number(value) and not isinstance(value, Undefined)
 
 
+def _python_numbers(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_python_numbers(v) for v in value)
+    return isinstance(value, (bool, int, float))
+
+
 def as_array(value: Any) -> Any:
     """A (nested) list of numbers as one array; arrays pass through. A list of truth values of which
     some are probabilities becomes one SoftBool of probabilities."""
@@ -45,7 +51,12 @@ def as_array(value: Any) -> Any:
         if not stackable(value):
             raise RelaxError("a list is indexed with a traced index, which needs it as one array, but its "
                              "elements are not numbers of one shape")
+        if _python_numbers(value):
+            return jnp.asarray(value)   # one constant, not one traced op per element
         parts = [as_array(v) for v in value]
+        whole = provenance.reassembled(parts)
+        if whole is not None:
+            return whole
         if any(isinstance(p, SoftBool) for p in parts) and all(is_boollike(p) for p in parts):
             probs = [p.prob if isinstance(p, SoftBool) else jnp.asarray(p) for p in parts]
             dtype = jnp.result_type(*probs, float)
@@ -93,7 +104,11 @@ def getitem(a: Any, index: Any) -> Any:
             return a[index]
         if isinstance(a, SoftBool):
             return SoftBool(jnp.asarray(a.prob)[index])
-        return jnp.asarray(a)[index] if isinstance(a, np.ndarray) else a[index]
+        arr = jnp.asarray(a)
+        result = arr[index]
+        if all(isinstance(i, int) and 0 <= i < n for i, n in zip(parts, arr.shape)):
+            provenance.remember_read(result, arr, parts)
+        return result
     arr = as_array(a)
     if isinstance(arr, SoftBool):
         return SoftBool(getitem(arr.prob, index))
@@ -150,11 +165,11 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         return _soft_write(arr, parts, value_arr)
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
     result = arr.at[key].set(value_arr)
-    where = writes.position(arr, key)
+    where = provenance.position(arr, key)
     if where is not None:
-        root, indices, values = writes.history(arr)
+        root, indices, values = provenance.history(arr)
         if root.dtype == result.dtype:
-            writes.remember(result, root, indices + [where], values + [value_arr])
+            provenance.remember(result, root, indices + [where], values + [value_arr])
     return result
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import relaxations, writes
+from relaxjax.runtime import provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
                                      unwrap)
@@ -77,17 +77,17 @@ def _merge_written(test: Any, a: Any, b: Any) -> Any:
     merge, at O(writes) cost."""
     if not (isinstance(a, jax.Array) and isinstance(b, jax.Array)) or a.shape != b.shape:
         return None
-    root, writes_a, values_a = writes.history(a)
-    root_b, writes_b, values_b = writes.history(b)
+    root, writes_a, values_a = provenance.history(a)
+    root_b, writes_b, values_b = provenance.history(b)
     if root_b is not root or not (writes_a or writes_b):
         return None
-    places = writes.distinct(writes_a + writes_b)
-    at_a = jnp.stack([writes.value_at(root, writes_a, values_a, p) for p in places])
-    at_b = jnp.stack([writes.value_at(root, writes_b, values_b, p) for p in places])
+    places = provenance.distinct(writes_a + writes_b)
+    at_a = jnp.stack([provenance.value_at(root, writes_a, values_a, p) for p in places])
+    at_b = jnp.stack([provenance.value_at(root, writes_b, values_b, p) for p in places])
     merged = merge(test, at_a, at_b)
     out = root.astype(merged.dtype).at[tuple(jnp.stack([p.vector for p in places]).T)].set(merged)
     if out.dtype == root.dtype:
-        writes.remember(out, root, list(places), list(merged))
+        provenance.remember(out, root, list(places), list(merged))
     return out
 
 

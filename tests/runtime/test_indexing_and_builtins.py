@@ -101,3 +101,30 @@ def test_argmin_is_a_distribution_that_indexing_uses_directly():
         np.testing.assert_allclose(setitem(A, (k,), 0.0), (1 - w) * A, rtol=1e-6)
     with options(mode="hard"):
         assert int(argmin_(A)) == 0
+
+
+def test_a_copy_by_comprehension_is_the_array_itself_and_other_lists_keep_their_order():
+    from relaxjax.runtime.indexing import as_array
+
+    @jax.jit
+    def copies(a):
+        whole = as_array([[getitem(getitem(a, r), c) for c in range(3)] for r in range(2)])
+        assert whole is a                     # no traced read per element
+        row = as_array([getitem(a, (1, c)) for c in range(3)])
+        shuffled = as_array([[getitem(getitem(a, r), c) for c in (2, 0, 1)] for r in range(2)])
+        part = as_array([getitem(getitem(a, 0), c) for c in range(2)])
+        return whole, row, shuffled, part
+
+    a = jnp.arange(6.0).reshape(2, 3)
+    whole, row, shuffled, part = copies(a)
+    np.testing.assert_array_equal(whole, a)
+    np.testing.assert_array_equal(row, a[1])
+    np.testing.assert_array_equal(shuffled, a[:, [2, 0, 1]])
+    np.testing.assert_array_equal(part, a[0, :2])
+
+
+def test_a_list_of_python_numbers_becomes_one_constant():
+    from relaxjax.runtime.indexing import as_array
+    jaxpr = jax.make_jaxpr(lambda x: x + as_array([[1e6] * 4] * 4))(1.0)
+    assert len(jaxpr.eqns) <= 2
+    assert as_array([1, 2]).dtype == jnp.asarray(1).dtype and as_array([True, False]).dtype == jnp.bool_

@@ -69,7 +69,7 @@ def test_a_list_in_a_carry_becomes_one_array():
 
 def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
     from relaxjax.runtime import setitem
-    from relaxjax.runtime.writes import history
+    from relaxjax.runtime.provenance import history
     base = jnp.array([1.0, 2.0, 3.0, 4.0])
     swapped = setitem(setitem(base, (1,), 3.0), (2,), 2.0)
     assert history(swapped)[0] is base and len(history(swapped)[1]) == 2
@@ -85,7 +85,7 @@ def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
 @pytest.mark.parametrize("i, j", [(1, 1), (1, 2), (3, 0)])
 def test_merging_writes_to_places_that_may_coincide_takes_the_last_write(i, j):
     from relaxjax.runtime import setitem
-    from relaxjax.runtime.writes import history, value_at
+    from relaxjax.runtime.provenance import history, value_at
 
     @jax.jit
     def merged_and_dense(base, i, j):

@@ -1,8 +1,14 @@
-"""Write provenance: which arrays are another array with a few elements written.
+"""Provenance of arrays within one trace: where an array came from, so that later operations can
+work on the few elements that changed instead of on the whole array.
 
-`setitem` records, for each array it returns, the root array it came from and the writes since
-(index vectors and values, in order). `merge` uses the records to mix only the written elements of
-two branch states that share a root, at O(writes) instead of O(size). Records live for one trace.
+- writes: `setitem` records, for each array it returns, the root array it came from and the writes
+  since (places and values, in order). `merge` uses them to mix only the written elements of two
+  branch states that share a root, at O(writes) instead of O(size).
+- reads: `getitem` with static indices records `(source, index)`, so that stacking `[a[0], a[1], ...]`
+  back into one array (a copy by comprehension, `[[d[r][c] for c ...] for r ...]`) is `a` itself
+  instead of one traced read per element.
+
+Records hold tracers, so they are dropped (`forget`) before and after each trace.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import jax.numpy as jnp
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
 
 _table = threading.local()
+_reads = threading.local()
 
 
 def history(arr: Any) -> tuple[Any, list, list]:
@@ -33,6 +40,39 @@ def remember(result: Any, root: Any, places: list, values: list) -> None:
 def forget() -> None:
     """Drop the records of the previous trace (they hold its tracers)."""
     _table.records = {}
+    _reads.records = {}
+
+
+def remember_read(result: Any, source: Any, index: tuple) -> None:
+    """Record that `result` is `source[index]` for static int indices (`a[r][c]` as `a[r, c]`)."""
+    table = _reads.__dict__.setdefault("records", {})
+    parent = table.get(id(source))
+    if parent is not None and parent[0] is source:
+        source, index = parent[1], parent[2] + tuple(index)
+    table[id(result)] = (result, source, tuple(index))
+
+
+def reassembled(parts: list) -> Any:
+    """`source[prefix]` if `parts` are exactly `source[prefix + (0,)], source[prefix + (1,)], ...` over
+    a whole axis, else None."""
+    table = getattr(_reads, "records", None)
+    if not table or not parts:
+        return None
+    hits = [table.get(id(p)) for p in parts]
+    if any(h is None or h[0] is not p for h, p in zip(hits, parts)):
+        return None
+    source, index = hits[0][1], hits[0][2]
+    prefix = index[:-1]
+    if len(prefix) >= source.ndim or source.shape[len(prefix)] != len(parts):
+        return None
+    for k, (_, s, i) in enumerate(hits):
+        if s is not source or i[:-1] != prefix or i[-1] != k:
+            return None
+    if not prefix:
+        return source
+    whole = source[prefix]
+    remember_read(whole, source, prefix)
+    return whole
 
 
 class Place:
