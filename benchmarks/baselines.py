@@ -45,3 +45,28 @@ def edit_distance(s: jax.Array, t: jax.Array, beta: jax.Array) -> jax.Array:
 
     last, _ = lax.scan(row, first, jnp.arange(m))
     return last[m]
+
+
+def grid_shortest_path(cost: jax.Array, beta: jax.Array) -> jax.Array:
+    """Relaxed Bellman-Ford on a k x k grid with 8-neighbourhoods: 2k rounds as a `lax.scan`; within a
+    round every cell is independent, so the eight neighbour relaxations run on whole shifted grids,
+    in the order the plain Python loops visit them."""
+    k = cost.shape[0]
+    big = 1e6
+    dist = jnp.full((k, k), big, cost.dtype).at[0, 0].set(cost[0, 0])
+    padded_shape = (k + 2, k + 2)
+    moves = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
+    inside = jnp.zeros(padded_shape, bool).at[1:-1, 1:-1].set(True)
+
+    def round_(dist, _):
+        padded = jnp.zeros(padded_shape, dist.dtype).at[1:-1, 1:-1].set(dist)
+        new = dist
+        for dr, dc in moves:
+            neighbour = lax.dynamic_slice(padded, (1 + dr, 1 + dc), (k, k))
+            valid = lax.dynamic_slice(inside, (1 + dr, 1 + dc), (k, k))
+            candidate = neighbour + cost
+            p = jax.nn.sigmoid(beta * (new - candidate)) * valid
+            new = p * candidate + (1 - p) * new
+        return new, None
+
+    return lax.scan(round_, dist, None, length=2 * k)[0][k - 1, k - 1]

@@ -18,18 +18,31 @@ def main(argv: list[str] | None = None) -> int:
     speed.add_argument("--batch", type=int, default=128)
     speed.add_argument("--repeats", type=int, default=5)
     speed.add_argument("--out", help="also write the results to this JSON file")
+    memory = sub.add_parser("memory", help="peak memory of bubble sort's backward pass against hand-written JAX")
+    memory.add_argument("--n", type=int, default=256)
+    memory.add_argument("--batch", type=int, default=128)
+    memory.add_argument("--out", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
 
+    if args.command == "memory":
+        from relaxjax.benchmarks import memory as memory_module
+        row = memory_module.run(n=args.n, batch=args.batch)
+        _write(args.out, [row])
+        return 0
     from relaxjax.benchmarks import speed as speed_module
     print(f"relaxjax-bench speed: jax {jax.__version__} on {jax.devices()[0].platform}, "
           f"{platform.machine()}, batch {args.batch}, forward + backward", flush=True)
     rows = speed_module.run(quick=args.quick, batch=args.batch, repeats=args.repeats,
                             log=lambda line: print(line, flush=True))
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump({"jax": jax.__version__, "rows": rows}, f, indent=2)
-        print(f"wrote {args.out}")
+    _write(args.out, rows)
     return 0
+
+
+def _write(path: str | None, rows: list) -> None:
+    if path:
+        with open(path, "w") as f:
+            json.dump({"jax": jax.__version__, "rows": rows}, f, indent=2)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

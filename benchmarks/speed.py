@@ -22,6 +22,7 @@ def measure(fn: Callable, args: tuple, repeats: int) -> dict[str, Any]:
     start = time.perf_counter()
     compiled = step.lower(*args).compile()
     compile_s = time.perf_counter() - start
+    memory = compiled.memory_analysis()
     jax.block_until_ready(compiled(*args))
     runs = []
     for _ in range(repeats):
@@ -29,7 +30,8 @@ def measure(fn: Callable, args: tuple, repeats: int) -> dict[str, Any]:
         jax.block_until_ready(compiled(*args))
         runs.append(time.perf_counter() - start)
     return {"compile_s": compile_s, "run_ms": 1e3 * statistics.median(runs), "run_min_ms": 1e3 * min(runs),
-            "run_max_ms": 1e3 * max(runs)}
+            "run_max_ms": 1e3 * max(runs),
+            "temp_mib": memory.temp_size_in_bytes / 2**20 if memory is not None else None}
 
 
 def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
@@ -50,9 +52,10 @@ def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
         out.append(dict(name="edit distance", size=f"m={m}", args=(s, t), relaxjax=edit,
                         baseline=lambda s, t: baselines.edit_distance(s, t, jnp.asarray(beta))))
     grid = relax(algorithms.grid_shortest_path, beta=beta)
-    for k in ((4,) if quick else (8,)):
+    for k in ((4,) if quick else (8, 30)):
         c = jax.random.uniform(key, (batch, k, k))
-        out.append(dict(name="grid shortest path", size=f"k={k}", args=(c,), relaxjax=grid, baseline=None))
+        out.append(dict(name="grid shortest path", size=f"k={k}", args=(c,), relaxjax=grid,
+                        baseline=lambda c: baselines.grid_shortest_path(c, jnp.asarray(beta))))
     return out
 
 
@@ -65,6 +68,8 @@ def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable =
         if case["baseline"] is not None:
             row["baseline"] = measure(case["baseline"], case["args"], repeats)
             row["run_ratio"] = row["relaxjax"]["run_ms"] / row["baseline"]["run_ms"]
+            if row["relaxjax"]["temp_mib"] is not None and row["baseline"]["temp_mib"]:
+                row["temp_ratio"] = row["relaxjax"]["temp_mib"] / row["baseline"]["temp_mib"]
         else:
             row["baseline"] = "skipped: no hand-written baseline yet"
         rows.append(row)
@@ -79,8 +84,10 @@ def format_row(row: dict) -> str:
             f"{r['run_ms']:8.2f} ms [{r['run_min_ms']:.2f}-{r['run_max_ms']:.2f}]")
     b = row["baseline"]
     if isinstance(b, dict):
-        text += (f" | hand-written scan: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"
+        text += (f" | hand-written: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"
                  f" | run ratio {row['run_ratio']:.2f}x")
+        if "temp_ratio" in row:
+            text += f" | XLA temp memory {r['temp_mib']:.1f} / {b['temp_mib']:.1f} MiB"
     else:
         text += f" | {b}"
     return text
