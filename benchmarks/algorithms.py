@@ -45,3 +45,19 @@ def grid_shortest_path(cost):
                                 new[r][c] = dist[rr][cc] + cost[r][c]
         dist = new
     return dist[k - 1][k - 1]
+
+
+def bubble_swaps_while(a):
+    """The paper's form: passes until one makes no swap (relaxed: `swapped` is a probability)."""
+    n = len(a) - 1
+    swapped = True
+    swaps = 0.0
+    while swapped:
+        swapped = False
+        for i in range(n):
+            if a[i] > a[i + 1]:
+                a[i], a[i + 1] = a[i + 1], a[i]
+                swapped = True
+                swaps += 1.0
+        n = n - 1
+    return a, swaps

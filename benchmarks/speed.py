@@ -59,6 +59,40 @@ def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
     return out
 
 
+def against_algovision(batch: int, repeats: int, log: Callable = print) -> list[dict]:
+    """relaxjax against the paper's own code (AlgoVision, PyTorch) on the same machine and inputs: bubble
+    sort n=32 at `batch` (relaxjax's `while swapped:` form, the paper's, and the plain for form) and
+    edit distance m=16 at `batch // 2`. Rows say `skipped` when algovision or torch is not installed."""
+    import numpy as np
+
+    from relaxjax.benchmarks import algovision_programs as av
+    if not av.available():
+        row = {"benchmark": "AlgoVision comparison", "skipped": "algovision / torch not installed "
+               "(pip install 'relaxjax[algovision]', see the README)"}
+        log(f"{row['benchmark']:<20} skipped: {row['skipped']}")
+        return [row]
+    beta, rows = 8.0, []
+    x = np.asarray(jax.random.normal(jax.random.PRNGKey(0), (batch, 32)))
+    theirs = av.time_step(av.bubble_step(x, beta), repeats)
+    for form, plain in (("while form", algorithms.bubble_swaps_while), ("for form", algorithms.bubble_swaps)):
+        relaxed = relax(plain, beta=beta)
+        ours = measure(lambda a, relaxed=relaxed: relaxed(a)[1], (jnp.asarray(x),), repeats)
+        rows.append({"benchmark": f"bubble sort ({form})", "size": "n=32", "batch": batch, "relaxjax": ours,
+                     "algovision": theirs, "speedup": theirs["run_ms"] / ours["run_ms"]})
+    half = max(batch // 2, 1)
+    s, t = (np.asarray(jax.nn.softmax(3 * jax.random.normal(jax.random.PRNGKey(i), (half, 16, 4))))
+            for i in (1, 2))
+    theirs = av.time_step(av.edit_step(s, t, beta), repeats)
+    ours = measure(relax(algorithms.edit_distance, beta=beta), (jnp.asarray(s), jnp.asarray(t)), repeats)
+    rows.append({"benchmark": "edit distance", "size": "m=16", "batch": half, "relaxjax": ours,
+                 "algovision": theirs, "speedup": theirs["run_ms"] / ours["run_ms"]})
+    for row in rows:
+        log(f"{row['benchmark']:<24} {row['size']:<5} batch {row['batch']:<4} relaxjax run "
+            f"{row['relaxjax']['run_ms']:8.2f} ms | AlgoVision run {row['algovision']['run_ms']:8.2f} ms | "
+            f"relaxjax {row['speedup']:.0f}x faster")
+    return rows
+
+
 def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable = print) -> list[dict]:
     """Run every case; returns one row per case with relaxjax's and the baseline's figures."""
     rows = []
@@ -74,7 +108,7 @@ def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable =
             row["baseline"] = "skipped: no hand-written baseline yet"
         rows.append(row)
         log(format_row(row))
-    return rows
+    return rows + against_algovision(batch, repeats, log)
 
 
 def format_row(row: dict) -> str:
