@@ -14,25 +14,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.benchmarks.algorithms import bubble_swaps, grid_shortest_path
+from relaxjax.benchmarks.algorithms import bubble_swaps_while as bubble_while
 from relaxjax.benchmarks.algorithms import edit_distance as edit_distance_soft
 
 
 # ---------------------------------------------------------------- sorting
-def bubble_while(x):
-    n = len(x) - 1
-    swapped = True
-    loss = 0.0
-    while swapped:
-        swapped = False
-        for i in range(n):
-            if x[i] > x[i + 1]:
-                x[i], x[i + 1] = x[i + 1], x[i]
-                swapped = True
-                loss = loss + 1.0
-        n = n - 1
-    return x, loss
-
-
 def insertion_sort(a):
     for i in range(1, len(a)):
         for j in range(i, 0, -1):

@@ -19,33 +19,30 @@ import jax.numpy as jnp
 
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
 
-_table = threading.local()
-_reads = threading.local()
+_records = threading.local()   # .writes and .reads: id(array) -> (array, ...), for the current trace
 
 
 def history(arr: Any) -> tuple[Any, list, list]:
     """`(root, places, values)`: `arr` is `root` with `values` written at `places`, in this order;
     `(arr, [], [])` when nothing was recorded for `arr` in this trace."""
-    table = getattr(_table, "records", None)
-    hit = table.get(id(arr)) if table is not None else None
+    hit = getattr(_records, "writes", {}).get(id(arr))
     return hit[1:] if hit is not None and hit[0] is arr else (arr, [], [])
 
 
 def remember(result: Any, root: Any, places: list, values: list) -> None:
     """Record that `result` is `root` with `values` written at `places`, in this order."""
     if len(places) <= MAX_WRITES:
-        _table.__dict__.setdefault("records", {})[id(result)] = (result, root, places, values)
+        _records.__dict__.setdefault("writes", {})[id(result)] = (result, root, places, values)
 
 
 def forget() -> None:
     """Drop the records of the previous trace (they hold its tracers)."""
-    _table.records = {}
-    _reads.records = {}
+    _records.writes, _records.reads = {}, {}
 
 
 def remember_read(result: Any, source: Any, index: tuple) -> None:
     """Record that `result` is `source[index]` for static int indices (`a[r][c]` as `a[r, c]`)."""
-    table = _reads.__dict__.setdefault("records", {})
+    table = _records.__dict__.setdefault("reads", {})
     parent = table.get(id(source))
     if parent is not None and parent[0] is source:
         source, index = parent[1], parent[2] + tuple(index)
@@ -55,7 +52,7 @@ def remember_read(result: Any, source: Any, index: tuple) -> None:
 def reassembled(parts: list) -> Any:
     """`source[prefix]` if `parts` are exactly `source[prefix + (0,)], source[prefix + (1,)], ...` over
     a whole axis, else None."""
-    table = getattr(_reads, "records", None)
+    table = getattr(_records, "reads", None)
     if not table or not parts:
         return None
     hits = [table.get(id(p)) for p in parts]
