@@ -590,6 +590,19 @@ def run_lengths(a):
     return total
 
 
+def update_at_places(grid, rows, cols, x):
+    """Updates at traced places that often coincide, in sequential ifs: relaxed merges of the
+    written elements must see the last write to each place."""
+    for t in range(len(rows) - 1):
+        r, c = rows[t], cols[t]
+        r2, c2 = rows[t + 1], cols[t + 1]
+        if grid[r][c] > x[t]:
+            grid[r][c] = grid[r][c] - x[t]
+        if grid[r2][c2] < x[t + 1]:
+            grid[r2][c2] = grid[r2][c2] + 2.0 * x[t + 1]
+    return grid
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -628,6 +641,9 @@ def _sizes(rng):
 
 
 CORPUS = [
+    Algorithm(update_at_places, lambda r: (_matrix(r, 2), [int(v) for v in r.integers(0, 2, 6)],
+                                           [int(v) for v in r.integers(0, 2, 6)], _floats(r, 6)),
+              soft=(0, 3)),
     Algorithm(bubble_swaps, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(bubble_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
     Algorithm(insertion_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
