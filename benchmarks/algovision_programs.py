@@ -2,7 +2,6 @@
 needs `pip install algovision==0.1.2` and PyTorch (CPU build); `available()` says whether they import."""
 from __future__ import annotations
 
-import time
 from typing import Any, Callable
 
 
@@ -70,18 +69,6 @@ def initial_table(batch: int, m: int) -> Any:
     d[:, :, 0] = torch.arange(m + 1.)
     d[:, 0, :] = torch.arange(m + 1.)
     return d
-
-
-def time_step(step: Callable[[], Any], repeats: int) -> dict[str, float]:
-    """Median, min and max wall time of `step()` (a forward plus backward pass) after one warm-up."""
-    import statistics
-    step()
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        runs.append(time.perf_counter() - start)
-    return {"run_ms": 1e3 * statistics.median(runs), "run_min_ms": 1e3 * min(runs), "run_max_ms": 1e3 * max(runs)}
 
 
 def bubble_step(x: Any, beta: float) -> Callable[[], Any]:

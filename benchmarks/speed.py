@@ -12,8 +12,15 @@ from relaxjax import relax
 from relaxjax.benchmarks import algorithms, baselines
 
 
-def _loss(fn: Callable, pick: Callable) -> Callable:
-    return lambda *args: pick(fn(*args))
+def time_runs(call: Callable[[], Any], repeats: int) -> dict[str, float]:
+    """Median, min and max wall time of `call()` over `repeats` calls, after one warm-up call."""
+    call()
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        runs.append(time.perf_counter() - start)
+    return {"run_ms": 1e3 * statistics.median(runs), "run_min_ms": 1e3 * min(runs), "run_max_ms": 1e3 * max(runs)}
 
 
 def measure(fn: Callable, args: tuple, repeats: int) -> dict[str, Any]:
@@ -23,14 +30,7 @@ def measure(fn: Callable, args: tuple, repeats: int) -> dict[str, Any]:
     compiled = step.lower(*args).compile()
     compile_s = time.perf_counter() - start
     memory = compiled.memory_analysis()
-    jax.block_until_ready(compiled(*args))
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        jax.block_until_ready(compiled(*args))
-        runs.append(time.perf_counter() - start)
-    return {"compile_s": compile_s, "run_ms": 1e3 * statistics.median(runs), "run_min_ms": 1e3 * min(runs),
-            "run_max_ms": 1e3 * max(runs),
+    return {"compile_s": compile_s, **time_runs(lambda: jax.block_until_ready(compiled(*args)), repeats),
             "temp_mib": memory.temp_size_in_bytes / 2**20 if memory is not None else None}
 
 
@@ -73,7 +73,7 @@ def against_algovision(batch: int, repeats: int, log: Callable = print) -> list[
         return [row]
     beta, rows = 8.0, []
     x = np.asarray(jax.random.normal(jax.random.PRNGKey(0), (batch, 32)))
-    theirs = av.time_step(av.bubble_step(x, beta), repeats)
+    theirs = time_runs(av.bubble_step(x, beta), repeats)
     for form, plain in (("while form", algorithms.bubble_swaps_while), ("for form", algorithms.bubble_swaps)):
         relaxed = relax(plain, beta=beta)
         ours = measure(lambda a, relaxed=relaxed: relaxed(a)[1], (jnp.asarray(x),), repeats)
@@ -82,7 +82,7 @@ def against_algovision(batch: int, repeats: int, log: Callable = print) -> list[
     half = max(batch // 2, 1)
     s, t = (np.asarray(jax.nn.softmax(3 * jax.random.normal(jax.random.PRNGKey(i), (half, 16, 4))))
             for i in (1, 2))
-    theirs = av.time_step(av.edit_step(s, t, beta), repeats)
+    theirs = time_runs(av.edit_step(s, t, beta), repeats)
     ours = measure(relax(algorithms.edit_distance, beta=beta), (jnp.asarray(s), jnp.asarray(t)), repeats)
     rows.append({"benchmark": "edit distance", "size": "m=16", "batch": half, "relaxjax": ours,
                  "algovision": theirs, "speedup": theirs["run_ms"] / ours["run_ms"]})
@@ -99,13 +99,10 @@ def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable =
     for case in cases(quick, batch):
         row = {"benchmark": case["name"], "size": case["size"], "batch": batch}
         row["relaxjax"] = measure(case["relaxjax"], case["args"], repeats)
-        if case["baseline"] is not None:
-            row["baseline"] = measure(case["baseline"], case["args"], repeats)
-            row["run_ratio"] = row["relaxjax"]["run_ms"] / row["baseline"]["run_ms"]
-            if row["relaxjax"]["temp_mib"] is not None and row["baseline"]["temp_mib"]:
-                row["temp_ratio"] = row["relaxjax"]["temp_mib"] / row["baseline"]["temp_mib"]
-        else:
-            row["baseline"] = "skipped: no hand-written baseline yet"
+        row["baseline"] = measure(case["baseline"], case["args"], repeats)
+        row["run_ratio"] = row["relaxjax"]["run_ms"] / row["baseline"]["run_ms"]
+        if row["relaxjax"]["temp_mib"] is not None and row["baseline"]["temp_mib"]:
+            row["temp_ratio"] = row["relaxjax"]["temp_mib"] / row["baseline"]["temp_mib"]
         rows.append(row)
         log(format_row(row))
     return rows + against_algovision(batch, repeats, log)
@@ -117,11 +114,8 @@ def format_row(row: dict) -> str:
     text = (f"{row['benchmark']:<20} {row['size']:<7} relaxjax: compile {r['compile_s']:6.2f} s, run "
             f"{r['run_ms']:8.2f} ms [{r['run_min_ms']:.2f}-{r['run_max_ms']:.2f}]")
     b = row["baseline"]
-    if isinstance(b, dict):
-        text += (f" | hand-written: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"
-                 f" | run ratio {row['run_ratio']:.2f}x")
-        if "temp_ratio" in row:
-            text += f" | XLA temp memory {r['temp_mib']:.1f} / {b['temp_mib']:.1f} MiB"
-    else:
-        text += f" | {b}"
+    text += (f" | hand-written: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"
+             f" | run ratio {row['run_ratio']:.2f}x")
+    if "temp_ratio" in row:
+        text += f" | XLA temp memory {r['temp_mib']:.1f} / {b['temp_mib']:.1f} MiB"
     return text
