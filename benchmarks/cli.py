@@ -22,8 +22,23 @@ def main(argv: list[str] | None = None) -> int:
     memory.add_argument("--n", type=int, default=256)
     memory.add_argument("--batch", type=int, default=128)
     memory.add_argument("--out", help="also write the results to this JSON file")
+    fuzz = sub.add_parser("fuzz", help="random programs through CPython and relaxjax (hard mode, gradients, "
+                                       "large beta); failing ones are shrunk and saved")
+    fuzz.add_argument("--programs", type=int, default=200)
+    fuzz.add_argument("--seed", type=int, default=0, help="the first program's seed")
+    fuzz.add_argument("--save", default="fuzz-failures", help="folder for the reproducer files")
+    fuzz.add_argument("--no-shrink", action="store_true", help="save failing programs as generated")
+    fuzz.add_argument("--float32", action="store_true", help="run in float32 (default: float64, x64 on)")
+    fuzz.add_argument("--out", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
 
+    if args.command == "fuzz":
+        jax.config.update("jax_enable_x64", not args.float32)
+        from relaxjax.benchmarks import fuzz as fuzz_module
+        result = fuzz_module.run(args.programs, seed=args.seed, out_dir=args.save, do_shrink=not args.no_shrink,
+                                 log=lambda line: print(line, flush=True))
+        _write(args.out, [result])
+        return 1 if result["failures"] else 0
     if args.command == "memory":
         from relaxjax.benchmarks import memory as memory_module
         row = memory_module.run(n=args.n, batch=args.batch)

@@ -603,6 +603,27 @@ def update_at_places(grid, rows, cols, x):
     return grid
 
 
+def running_max_in_place(a):
+    """Iterates over the list it changes: each iteration sees the value the previous one wrote."""
+    for i, v in enumerate(a):
+        if i + 1 < len(a) and v > a[i + 1]:
+            a[i + 1] = v
+    total = 0.0
+    for v in a:
+        a[-1] = a[-1] + v   # the last iteration reads the sum written so far, as Python's iterator does
+        total += v
+    return a, total
+
+
+def first_above(a, t):
+    """A loop that returns, inside an `if`."""
+    if t > 0.0:
+        for v in a:
+            if v > t:
+                return v
+    return a[-1]
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -644,6 +665,9 @@ CORPUS = [
     Algorithm(update_at_places, lambda r: (_matrix(r, 2), [int(v) for v in r.integers(0, 2, 6)],
                                            [int(v) for v in r.integers(0, 2, 6)], _floats(r, 6)),
               soft=(0, 3)),
+    Algorithm(running_max_in_place, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(first_above, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: (_separated(r, 6)[:5], _separated(r, 6)[5] + 0.25)),
     Algorithm(bubble_swaps, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(bubble_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
     Algorithm(insertion_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),

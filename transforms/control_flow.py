@@ -43,7 +43,7 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, target_names
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
 
 
 def _function(name: str, params: list[str], body: list[gast.stmt], origin: gast.AST) -> gast.FunctionDef:
@@ -130,7 +130,7 @@ class _ControlFlow(gast.NodeTransformer):
                 stmt.rj_outcome = names
                 return out + [stmt]
             if isinstance(stmt, (gast.For, gast.While)) and _returns_inside(stmt):
-                var, cont = self.ctx.fresh("loop_outcome"), self.ctx.fresh("after_loop")
+                var, cont = self.ctx.fresh(TEMP_PREFIX + "loop_outcome"), self.ctx.fresh("after_loop")
                 stmt.rj_outcome_loop = (var, names)
                 cont_def = _function(cont, names, self._lower_exits(stmts[k + 1:], names, stmt), stmt)
                 return out + [stmt, cont_def] + templates.replace(
@@ -173,7 +173,7 @@ class _ControlFlow(gast.NodeTransformer):
         if nested is not None:
             use = f"{nested[0]} = {RUNTIME}.{{call}}, returns=True)"
         elif rest is not None:
-            var, rest_name = self.ctx.fresh("loop_outcome"), self.ctx.fresh("after_loop")
+            var, rest_name = self.ctx.fresh(TEMP_PREFIX + "loop_outcome"), self.ctx.fresh("after_loop")
             use = f"{var} = {RUNTIME}.{{call}}, returns=True)"
             after = [_function(rest_name, names, node.orelse + [_state_return(names, node)], node),
                      *templates.replace(f"({state}) = {RUNTIME}.finish({var}, {rest_name}, ({labels}))", node)]

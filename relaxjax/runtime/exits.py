@@ -74,8 +74,13 @@ def _pick(weight: Any, a: tuple | None, b: tuple | None, names: tuple[str, ...])
 
 
 def _ratio(num: Any, den: Any) -> SoftBool:
+    """`num / den` (num <= den: a conditional probability), 1/2 where `den` is below sqrt(tiny): so
+    little mass that the states it weighs do not matter, and the derivative `num / den**2` could overflow
+    (times a zero cotangent: NaN) after many loop passes of shrinking probability."""
     den = jnp.asarray(den)
-    return SoftBool(jnp.where(den > 0, num / jnp.where(den > 0, den, 1.0), 0.5))
+    tiny = jnp.sqrt(jnp.finfo(jnp.result_type(den, float)).tiny)
+    ok = den > tiny
+    return SoftBool(jnp.where(ok, num / jnp.where(ok, den, 1.0), 0.5))
 
 
 def _mix(weight: Any, a: Outcome, b: Outcome, names: tuple[str, ...]) -> Outcome:
@@ -251,20 +256,23 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
         out = step(s, x)
         qs = [jnp.asarray(_float(out.q(k)) if _is_soft(out.q(k)) else out.q(k)) for k in KINDS]
         seen["soft"] = [q.dtype != jnp.bool_ for q in qs]
+        seen["never"] = [out.q(k) is False for k in KINDS]   # statically never taken, in every pass
         others = [out.e(k) if out.e(k) is not None else s for k in KINDS]
         return (out.k if out.k is not None else s), qs, others
 
     last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=len(KINDS))
-    soft = seen["soft"]
-    n = len(names)
+    soft, never = seen["soft"], seen["never"]
+    never_returns, n = never[KINDS.index("return")], len(names)
 
     def fold(packed, x):
         q_leaves, leaves = x
         exits = {}
-        for kind, q, is_soft, el in zip(KINDS, q_leaves, soft, leaves):
-            exits[kind] = (SoftBool(q) if is_soft else q, loops.unflatten(specs, el))
+        for kind, q, is_soft, is_never, el in zip(KINDS, q_leaves, soft, never, leaves):
+            if not is_never:
+                exits[kind] = (SoftBool(q) if is_soft else q, loops.unflatten(specs, el))
         out = Outcome(packed[:n], exits)
-        later = Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
+        later = Outcome(packed[:n], {} if never_returns else
+                        {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
         result = _loop_level(out, later, names)
         q_ret = result.q("return")
         e_ret = result.e("return") if result.e("return") is not None else result.k
@@ -272,8 +280,9 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
 
     start = last + last + ((0.0 if any(soft) else False),)
     packed, _ = loops.scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
-    q_ret = packed[2 * n]
-    return Outcome(packed[:n], {"return": (_as_weight(q_ret), packed[n:2 * n])})
+    if never_returns:
+        return Outcome(packed[:n], {})
+    return Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
 
 
 def _as_weight(q: Any) -> Any:

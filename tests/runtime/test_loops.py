@@ -80,3 +80,24 @@ def test_hard_while_on_traced_ints_is_exact(n):
         out = jax.jit(lambda m: while_stmt(lambda k, s: lt(k, m), lambda k, s: (k + 1, s + k),
                                            (0, 0), ("k", "s")))(n)
     assert [int(v) for v in out] == [n, n * (n - 1) // 2]
+
+
+def test_a_scanned_loop_whose_return_is_statically_never_taken_has_no_return_exit():
+    from relaxjax.runtime.exits import exit_, for_exit_stmt, go, if_outcome
+
+    def body(i, total):   # `if c > 5: return total` with c = 0 static, in a loop over range(3)
+        return if_outcome(gt(0, 5), lambda t: exit_((t,), "return"), lambda t: go((t + 1.0,)),
+                          (total,), ("total",))
+    out = for_exit_stmt(range(3), body, (jnp.asarray(0.0),), ("total",), returns=True)
+    assert out.exits == {} and float(out.k[0]) == 3.0
+
+
+@pytest.mark.parametrize("den", [1e-30, 1e-200, 0.0, 0.3])
+def test_conditional_probability_of_an_exit_has_finite_gradients_at_any_mass(den):
+    from relaxjax.runtime.exits import _ratio
+    if den == 1e-200 and not x64():
+        pytest.skip("float64 needs x64")
+    d = jnp.asarray(den)
+    value, grad = jax.value_and_grad(lambda d: _ratio(0.25 * d, d).prob)(d)
+    assert np.isfinite(value) and np.isfinite(grad)
+    assert float(value) == (0.25 if den > np.sqrt(np.finfo(d.dtype).tiny) else 0.5)

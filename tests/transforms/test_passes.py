@@ -7,7 +7,7 @@ import pytest
 import relaxjax.transforms.pipeline
 
 from relaxjax.transforms import (ConversionError, canonicalize, control_flow, expressions, fence,
-                                 locals_init, returns, subscript_stores)
+                                 live_iteration, locals_init, returns, subscript_stores)
 from tests.transforms.helpers import run_pass, same
 
 
@@ -223,6 +223,44 @@ def test_locals_start_undefined():
                 b = a
             return b
     """)
+
+
+def test_loops_over_lists_their_bodies_change_read_each_element_as_they_go():
+    out = run_pass(live_iteration, """
+        def f(a, b, s):
+            for v in a:
+                a[0] = v
+            for k, v in enumerate(a, s):
+                a[k] = v
+            for u, v in zip(a, b):
+                b[1] = u
+            for v in b:
+                s = s + v
+    """)
+    assert same(out, """
+        def f(a, b, s):
+            for rjtmp_k__1 in range(len(a)):
+                v = a[rjtmp_k__1]
+                a[0] = v
+            for rjtmp_k__2 in range(len(a)):
+                k, v = (rjtmp_k__2 + s, a[rjtmp_k__2])
+                a[k] = v
+            for rjtmp_k__3 in range(min(len(a), len(b))):
+                u, v = (a[rjtmp_k__3], b[rjtmp_k__3])
+                b[1] = u
+            for v in b:
+                s = s + v
+    """)
+
+
+@pytest.mark.parametrize("body", [
+    "for v in a:\n        a[0] = v\n        a = a + [v]",
+    "for v in a[i]:\n        a[i][0] = v\n        i = 1",
+    "for v in reversed(a):\n        a[0] = v",
+])
+def test_loops_over_lists_that_change_out_of_sight_are_rejected(body):
+    with pytest.raises(ConversionError, match="test.py:2: this loop iterates over"):
+        run_pass(live_iteration, f"def f(a, i):\n    {body}\n")
 
 
 @pytest.mark.parametrize("body, construct", [

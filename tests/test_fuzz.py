@@ -1,0 +1,69 @@
+"""Differential fuzzing in the normal suite: seeded random programs (relaxjax.benchmarks.fuzz_programs)
+must agree with CPython in hard mode, approach it at large beta, and (float64) have the gradients of
+finite differences. `relaxjax-bench fuzz --programs N` runs more and saves shrunk reproducers."""
+import sys
+import tempfile
+
+import pytest
+
+from relaxjax.benchmarks import fuzz, fuzz_programs
+
+CHUNKS, PER_CHUNK = 10, 20           # 200 programs: hard mode and the large-beta limit
+GRADIENT_EVERY = 10                  # 20 of them also through the gradient check (float64 runs)
+
+
+@pytest.fixture(scope="module")
+def directory():
+    dont_write = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    with tempfile.TemporaryDirectory() as d:
+        yield d
+    sys.dont_write_bytecode = dont_write
+
+
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_random_programs_agree_with_cpython(chunk, directory):
+    for seed in range(chunk * PER_CHUNK, (chunk + 1) * PER_CHUNK):
+        checks = fuzz.CHECKS if seed % GRADIENT_EVERY == 0 else ("hard", "limit")
+        failure = fuzz.check_program(seed, directory, checks)
+        assert failure is None, (f"program {seed} fails the {failure.check} check: {failure.message}\n"
+                                 f"{failure.source}")
+
+
+def test_programs_are_deterministic_and_varied():
+    sources = [fuzz_programs.program(seed) for seed in range(50)]
+    assert sources == [fuzz_programs.program(seed) for seed in range(50)]
+    assert len(set(sources)) == 50
+    text = "".join(sources)
+    for construct in ("elif ", "else:", "while ", "break", "continue", "return f0", "for e", "range(i",
+                      "min(c", "a[-1]", "abs(", "max(", " and ", " or ", "not ", " == ", " != ", " if "):
+        assert construct in text, construct
+
+
+def test_the_checks_catch_a_wrong_program(directory, monkeypatch):
+    source = fuzz_programs.program(3)
+    original = fuzz.cpython
+
+    def off_by_one(src, inputs):   # CPython "computes" something else: the hard check must notice
+        out, margin = original(src, inputs)
+        return out + 1.0, margin
+
+    monkeypatch.setattr(fuzz, "cpython", off_by_one)
+    failure = fuzz.check_source(source, 3, directory, ("hard",))
+    assert failure is not None and failure.check == "hard" and "differs from CPython" in failure.message
+
+
+def test_a_failure_is_shrunk_and_saved_as_a_runnable_reproducer(directory, monkeypatch, tmp_path):
+    def fails_if_it_swaps(src, seed, d, checks):   # a stand-in bug: any program with a swap "fails"
+        return fuzz.Failure(seed, "hard", "swap", src, ((0.0, 1.0, [1.0, 2.0, 3.0]))) if "], a[" in src else None
+
+    seed = next(s for s in range(100) if "], a[" in fuzz_programs.program(s))
+    monkeypatch.setattr(fuzz, "check_source", fails_if_it_swaps)
+    failure = fuzz.shrink(fails_if_it_swaps(fuzz_programs.program(seed), seed, directory, ()), directory)
+    body = [line.strip() for line in failure.source.splitlines()[1:]]
+    assert len(body) == len(fuzz_programs.PROLOGUE) + 2 and "], a[" in body[-2]
+    path = tmp_path / "repro.py"
+    path.write_text(fuzz.reproducer(failure))
+    import subprocess
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "CPython" in run.stdout and "hard" in run.stdout, run.stderr
