@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import numbers
 from typing import Any, Callable, TypeVar, overload
 
@@ -12,6 +13,7 @@ import numpy as np
 from relaxjax.conversion import convert
 from relaxjax.runtime import context
 from relaxjax.runtime.builtins import calling
+from relaxjax.runtime.errors import traceback_location
 from relaxjax.runtime import provenance
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
@@ -23,8 +25,41 @@ def _check_options(beta: Any, mode: str, max_iter: int) -> None:
         raise ValueError(f"mode must be one of {context.MODES}, got {mode!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
         raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
-    if isinstance(beta, numbers.Real) and not beta > 0:
-        raise ValueError(f"beta must be > 0, got {beta!r}")
+    _check_beta(beta)
+
+
+def _check_beta(beta: Any) -> None:
+    if isinstance(beta, numbers.Real) and not isinstance(beta, bool):
+        if not beta > 0:
+            raise ValueError(f"beta must be > 0, got {beta!r}")
+        return
+    dtype = getattr(beta, "dtype", None)
+    if dtype is None or getattr(beta, "shape", None) != () or not jnp.issubdtype(dtype, jnp.floating):
+        raise TypeError(f"beta must be a positive number or a scalar float array (a traced beta changes "
+                        f"without recompiling), got {beta!r}")
+
+
+def _check_arguments(fn: Callable, args: tuple, kwargs: dict) -> None:
+    """Arguments the function can take, and only numbers, numeric arrays, strings, None and containers
+    of them: a TypeError naming the argument otherwise, before anything is traced."""
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError as err:
+        raise TypeError(f"{fn.__qualname__}(): {err}") from None
+    except ValueError:   # no signature to check against
+        return
+    for name, value in bound.arguments.items():
+        for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]:
+            where = name + jax.tree_util.keystr(path)
+            if isinstance(leaf, (bool, str, numbers.Integral, numbers.Real)) and not isinstance(leaf, complex):
+                continue
+            dtype = getattr(leaf, "dtype", None)
+            if dtype is not None and np.dtype(dtype).kind in "biuf":
+                continue
+            what = f"{np.dtype(dtype)} array" if dtype is not None else f"a value of type {type(leaf).__name__}"
+            raise TypeError(f"{fn.__qualname__}(): argument {where} is {what}; a relaxed function takes real "
+                            f"numbers, bool, int or float arrays, and lists, tuples or dicts of them (strings, "
+                            f"ints and None are passed as static constants)")
 
 
 def _is_static_arg(x: Any) -> bool:
@@ -109,14 +144,18 @@ class RelaxedFunction:
         try:
             with context.options(beta=beta, mode=self.mode, max_iter=self.max_iter), calling(self._fn):
                 return _to_output(generated(*args, **kwargs))
+        except Exception as err:
+            _add_note(err, self._fn, args, kwargs)
+            raise
         finally:
             provenance.forget()   # its records hold this trace's tracers
 
     def __call__(self, *args: Any, beta: Any = None, **kwargs: Any) -> Any:
         if beta is None:
             beta = self._beta
-        elif isinstance(beta, numbers.Real) and not beta > 0:
-            raise ValueError(f"beta must be > 0, got {beta!r}")
+        else:
+            _check_beta(beta)
+        _check_arguments(self._fn, args, kwargs)
         args, kwargs = [_to_array(a) for a in args], {k: _to_array(v) for k, v in kwargs.items()}
         leaves, treedef = jax.tree_util.tree_flatten((tuple(args), kwargs))
         static = tuple(_DYNAMIC if not _is_static_arg(x) else x for x in leaves)
@@ -129,6 +168,21 @@ class RelaxedFunction:
         return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r}>"
 
 
+def _add_note(err: Exception, fn: Callable, args: tuple, kwargs: dict) -> None:
+    """Say where in the user's source an error from the traced program came from, and what it got."""
+    def describe(x: Any) -> str:
+        if hasattr(x, "shape") and hasattr(x, "dtype"):
+            return f"{np.dtype(x.dtype).name}{list(x.shape)}"
+        return type(x).__name__ if not isinstance(x, (int, str)) else repr(x)
+
+    where = traceback_location(err.__traceback__)
+    shown = [jax.tree_util.tree_map(describe, a) for a in args]
+    shown += [f"{k}={jax.tree_util.tree_map(describe, v)}" for k, v in kwargs.items()]
+    arguments = ", ".join(str(s) for s in shown).replace("'", "")
+    err.add_note(f"relaxjax: while tracing {fn.__qualname__}({arguments})"
+                 + (f", at {where}" if where and where not in str(err) else ""))
+
+
 class _Dynamic:
     def __repr__(self) -> str:
         return "<dynamic>"
@@ -139,7 +193,6 @@ _DYNAMIC = _Dynamic()
 
 def _parameters(fn: Callable) -> set[str]:
     try:
-        import inspect
         return set(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return set()
@@ -166,4 +219,6 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     """
     if fn is None:
         return lambda f: RelaxedFunction(f, beta, mode, max_iter)
+    if not callable(fn):
+        raise TypeError(f"relax expects a function defined with `def`, got {fn!r} ({type(fn).__name__})")
     return RelaxedFunction(fn, beta, mode, max_iter)

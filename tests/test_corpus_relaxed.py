@@ -1,5 +1,6 @@
 """Relaxed mode on the corpus: gradients equal finite differences, large beta approaches hard mode,
-and outputs and gradients stay finite at every beta from 1e-3 to 1e6, in float32 and float64."""
+and outputs and gradients stay finite at every beta from 1e-3 to 1e6, in float32 and float64, on
+inputs of magnitude 1e-6 to 1e6, all tied, or with repeated values."""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -50,6 +51,15 @@ def test_large_beta_approaches_hard_mode(alg):
     np.testing.assert_allclose(soft, hard, atol=1e-2, rtol=0)
 
 
+VARIANTS = {   # the drawn soft inputs, rescaled or made to tie (same shapes: one compile for all)
+    "as drawn": lambda x: x,
+    "magnitude 1e6": lambda x: x * 1e6,
+    "magnitude 1e-6": lambda x: x * 1e-6,
+    "all tied": lambda x: np.full_like(x, x.flat[0]),
+    "repeated values": lambda x: np.round(x),
+}
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("alg", SOFT, ids=lambda a: a.name)
 def test_finite_outputs_and_gradients_at_every_beta(alg, dtype):
@@ -57,15 +67,17 @@ def test_finite_outputs_and_gradients_at_every_beta(alg, dtype):
         pytest.skip("float64 needs x64")
     f = relax(alg.fn, max_iter=alg.max_iter)
     rng = np.random.default_rng(11)
-    args = list(alg.inputs(rng))
-    for k in alg.soft:
-        args[k] = np.asarray(args[k], dtype=dtype)
-    with_soft, _ = _split(args, alg.soft)
-    soft_values = [jnp.asarray(args[k]) for k in alg.soft]
-    for beta in (1e-3, 1.0, 1e3, 1e6):
-        out = f(*args, beta=beta)
-        assert np.all(np.isfinite(flat(out))), (beta, out)
-        loss = with_soft(lambda *a: sum(jnp.sum(jnp.asarray(x, dtype)) for x in jax.tree_util.tree_leaves(
-            f(*a, beta=beta))))
-        grads = jax.grad(loss, argnums=tuple(range(len(soft_values))))(*soft_values)
-        assert all(np.all(np.isfinite(np.asarray(g))) for g in grads), (beta, grads)
+    drawn = list(alg.inputs(rng))
+    for variant, change in VARIANTS.items():
+        args = list(drawn)
+        for k in alg.soft:
+            args[k] = change(np.asarray(drawn[k], dtype=dtype))
+        with_soft, _ = _split(args, alg.soft)
+        soft_values = [jnp.asarray(args[k]) for k in alg.soft]
+        for beta in (1e-3, 1.0, 1e3, 1e6):
+            out = f(*args, beta=beta)
+            assert np.all(np.isfinite(flat(out))), (variant, beta, out)
+            loss = with_soft(lambda *a: sum(jnp.sum(jnp.asarray(x, dtype)) for x in jax.tree_util.tree_leaves(
+                f(*a, beta=beta))))   # noqa: B023 (called at once)
+            grads = jax.grad(loss, argnums=tuple(range(len(soft_values))))(*soft_values)
+            assert all(np.all(np.isfinite(np.asarray(g))) for g in grads), (variant, beta, grads)

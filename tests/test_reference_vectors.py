@@ -44,6 +44,7 @@ def count_to_five(x0):
     return x
 
 
+@pytest.mark.filterwarnings("ignore::relaxjax.MaxIterWarning")   # max_iter=3 cuts the loop on purpose
 @pytest.mark.parametrize("beta, max_iter, expected", [
     (0.5, 100, 3.420082), (1.25, 100, 4.980389), (5.0, 100, 5.493170), (50.0, 100, 5.5), (0.5, 3, 2.403614)])
 def test_while_halting_mixture(beta, max_iter, expected):

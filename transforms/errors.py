@@ -10,4 +10,6 @@ class ConversionError(SyntaxError):
         self.msg, self.filename, self.lineno = message, filename, lineno
 
     def __str__(self) -> str:
+        if self.lineno is None:
+            return self.msg if self.filename == "<unknown>" else f"{self.filename}: {self.msg}"
         return f"{self.filename}:{self.lineno}: {self.msg}"

@@ -29,6 +29,16 @@ def user_location() -> str | None:
     return None
 
 
+def traceback_location(tb) -> str | None:
+    """`file:line` of the innermost generated frame in a traceback, or None if none ran generated code."""
+    where = None
+    while tb is not None:
+        if tb.tb_frame.f_code in _GENERATED:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
 class RelaxError(Exception):
     """A relaxed function did something relaxjax cannot do; the message names the user's line."""
 

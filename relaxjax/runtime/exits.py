@@ -18,11 +18,12 @@ runs on the latter two); a loop nested in another loop's body passes its `return
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, loops
+from relaxjax.runtime import context, loops, unfinished
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import SoftBool, Undefined
@@ -182,12 +183,12 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
             item, active = item_and_active(k)
             return _mix(active, body(item, *s), go(s), names)
 
-        out = _scanned(masked, state, names, xs, trips) if trips else go(state)
+        out = _scanned(masked, state, names, xs, trips)[0] if trips else go(state)
         return out if returns else out.k
     plan = loops.scan_plan(iterable)
     if plan is not None:
         try:
-            out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])
+            out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])[0]
             return out if returns else out.k
         except loops.UNROLL_INSTEAD:
             pass
@@ -222,11 +223,14 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
             return out if returns else out.k
         state, done = out.k, done + 1
     if done == max_iter:
+        unfinished.report(True, "this `while` loop")
         return go(state) if returns else state
     try:
-        out = _scanned(step, state, names, None, max_iter - done)
+        out, running = _scanned(step, state, names, None, max_iter - done)
     except loops.UNROLL_INSTEAD:
-        out = _unrolled([step] * (max_iter - done), state, names)
+        out, running = _unrolled([step] * (max_iter - done), state, names), None
+    if running is not None:
+        unfinished.report(running, "this `while` loop")
     return out if returns else out.k
 
 
@@ -248,8 +252,9 @@ def _unrolled(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:
 
 
 def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
-             length: int) -> Outcome:
-    """Record every pass's exits in a scan, then fold `_loop_level` backwards in a reverse scan."""
+             length: int) -> tuple[Outcome, Any]:
+    """Record every pass's exits in a scan, then fold `_loop_level` backwards in a reverse scan. Also
+    returns the probability (hard: whether) that a run goes on past the last pass."""
     seen: dict[str, Any] = {}
 
     def record(s, x):
@@ -280,9 +285,14 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
 
     start = last + last + ((0.0 if any(soft) else False),)
     packed, _ = loops.scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
+    left = [q for q, is_never in zip(qs, never) if not is_never]
+    if any(soft):
+        running = jnp.prod(1.0 - sum(q.astype(packed[2 * n].dtype) for q in left)) if left else True
+    else:
+        running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
     if never_returns:
-        return Outcome(packed[:n], {})
-    return Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
+        return Outcome(packed[:n], {}), running
+    return Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])}), running
 
 
 def _as_weight(q: Any) -> Any:

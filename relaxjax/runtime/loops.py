@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import math
 import threading
 from typing import Any, Callable
@@ -33,7 +34,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from relaxjax.runtime import context
+from relaxjax.runtime import context, unfinished
 from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_of, unflatten
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import getitem
@@ -245,6 +246,10 @@ def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any,
             raise _NeedsStatic()
         trips, lo, hi = context.current().max_iter, None, None
     start, stop = jnp.asarray(unwrap(rng.start)), jnp.asarray(unwrap(rng.stop))
+    if lo is None:
+        last = start + trips * step
+        unfinished.report(last < stop if step > 0 else last > stop,
+                          "this `for` loop over a range whose bound is known only at run time")
 
     def item_and_active(k):
         i = start + k * step
@@ -280,6 +285,7 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
     """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step."""
     max_iter = context.current().max_iter
     exits: list[tuple[Any, tuple]] = []
+    running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
     try_scan = True
     while True:
         c = truth(test(*state))
@@ -289,13 +295,15 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
             state = body(*state)
             continue
         if len(exits) >= max_iter:
+            running = True
             break
         new_state = body(*state)
         exits.append((c, state))
         old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, new_state))
         state = new_state
+        budget = max_iter - len(exits)
         if all(map(_static_parts_equal, old_specs, new_specs)):
-            state = _scanned_while(test, body, state, names, max_iter - len(exits))
+            state, running = _scanned_while(test, body, state, names, budget)
             break
         if try_scan:
             # Static values still change. A counter can be carried as a traced value; a value the body
@@ -304,17 +312,28 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
             try_scan = False
             try:
                 with _structure_must_be_bounded():
-                    state = _scanned_while(test, body, state, names, max_iter - len(exits),
-                                           join_states(old_specs, new_state, names))
+                    state, running = _scanned_while(test, body, state, names, budget,
+                                                    join_states(old_specs, new_state, names))
                 break
             except _NeedsStatic:
-                plan = _static_trajectory(test, body, state, names, max_iter - len(exits))
+                plan = _static_trajectory(test, body, state, names, budget)
             if plan is not None:
-                state = _scanned_while(test, body, state, names, *plan)
+                state, running = _scanned_while(test, body, state, names, *plan)
+                running = running if plan[0] >= budget else None   # else the test became static False
                 break
+    if running is not None:
+        unfinished.report(_all_of([c for c, _ in exits] + [running]), "this `while` loop")
     for c, s in reversed(exits):
         state = merge_states(c, state, s, names)
     return state
+
+
+def _all_of(tests: list) -> Any:
+    """The probability that every test holds (independent, as the relaxation reads them); hard: `all`."""
+    if any(isinstance(t, SoftBool) or (hasattr(t, "dtype") and t.dtype != jnp.bool_) for t in tests):
+        return math.prod(t.prob if isinstance(t, SoftBool) else jnp.asarray(t, jnp.result_type(float))
+                         for t in tests)
+    return functools.reduce(jnp.logical_and, [jnp.asarray(t) for t in tests])
 
 
 def _static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
@@ -359,13 +378,14 @@ def _static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], sta
 def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
                    names: tuple[str, ...], steps: int, specs: tuple | None = None,
                    trajectories: dict[int, list[int]] | None = None) -> tuple:
-    """The halting mixture of up to `steps` more iterations as one scan.
+    """The halting mixture of up to `steps` more iterations as one scan, and the probability (hard:
+    whether) the loop still runs after them.
 
     `trajectories` gives, for some variables, their static int value at each step: the scan feeds
     them in as `BoundedInt`s, so a `range(n)` in the body is masked at the largest `n`.
     """
     if steps <= 0:
-        return state
+        return state, True
     seen: dict[str, Any] = {}
     trajectories = trajectories or {}
     bounds = {k: (min(v), max(v)) for k, v in trajectories.items()}
@@ -390,4 +410,4 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         return merge_states(c, result, unflatten(specs, leaves), names), ()
 
     result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
-    return result
+    return result, (SoftBool(jnp.prod(cs)) if is_soft else jnp.all(cs))

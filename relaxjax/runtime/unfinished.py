@@ -1,0 +1,45 @@
+"""Loops cut off at `max_iter` passes with mass still running are reported, never silent.
+
+A relaxed `while` (and a `for` over a range whose bound is only known at run time) runs at most
+`max_iter` passes; what is still running then ends with the last state, which is not what the program
+computes. `report` attaches a host callback that warns with `MaxIterWarning` when, on the actual inputs,
+more than `THRESHOLD` of the probability (hard mode: any run) was still going. Filter it with the
+`warnings` module (`warnings.simplefilter("error", relaxjax.MaxIterWarning)` to stop instead).
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.runtime import context
+from relaxjax.runtime.errors import user_location
+
+THRESHOLD = 1e-3
+
+
+class MaxIterWarning(RuntimeWarning):
+    """A loop stopped at `max_iter` passes while part of its probability (hard: the run) still ran."""
+
+
+def report(running: Any, what: str) -> None:
+    """Warn at run time if `running` (the probability, or in hard mode the fact, that the loop still
+    runs after its last pass) exceeds THRESHOLD on the inputs it gets."""
+    if isinstance(running, bool) and not running:
+        return
+    where = user_location() or "a relaxed function"
+    max_iter = context.current().max_iter
+
+    def warn(value: Any) -> None:
+        worst = float(np.max(np.asarray(value, dtype=np.float64)))
+        if worst > THRESHOLD:
+            share = "it was still running" if context_is_hard else f"{worst:.1%} of its probability still ran"
+            warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so the "
+                          f"result is not the program's; raise max_iter (relax(..., max_iter=N))",
+                          MaxIterWarning, stacklevel=2)
+
+    context_is_hard = context.current().hard
+    jax.debug.callback(warn, jnp.asarray(running, dtype=jnp.result_type(float)))
