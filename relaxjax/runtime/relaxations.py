@@ -65,9 +65,15 @@ def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:
 
     With two values this equals `p_less`; values of +inf get weight 0 (all +inf: uniform weights).
     """
-    logits = -beta * jnp.where(jnp.isposinf(values), jnp.inf, values)
-    all_inf = jnp.all(jnp.isneginf(logits), axis=axis, keepdims=True)
-    return jax.nn.softmax(jnp.where(all_inf, 0.0, logits), axis=axis)
+    # Logits are -beta * (x - min x): 0 at the smallest value, exactly. With -beta * x instead, XLA on
+    # CPU contracts `beta * x - max` into one fused multiply-add whose rounding differs from the
+    # rounded logits the max came from by up to half an ulp of beta * x: exp overflows (NaN weights)
+    # once |beta * x| passes about 1e10 in float32.
+    values = jnp.asarray(values)
+    low = jnp.min(values, axis=axis, keepdims=True)
+    gap = jnp.where(jnp.isfinite(low), values - low, jnp.where(values == low, 0.0, jnp.inf))
+    all_inf = jnp.isposinf(low)   # every value +inf: uniform weights
+    return jax.nn.softmax(jnp.where(all_inf, 0.0, -beta * gap), axis=axis)
 
 
 def weighted_sum(weights: Any, values: Any, axis: int = 0) -> Any:

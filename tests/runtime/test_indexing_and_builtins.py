@@ -64,6 +64,23 @@ def test_softmin_ignores_infinite_values():
         assert float(min_(jnp.asarray(jnp.inf), jnp.inf)) == jnp.inf
 
 
+@pytest.mark.parametrize("scale", [1.0, 1e6])
+def test_softmin_at_extreme_logits_under_jit_is_exact_and_finite(scale):
+    """beta * x up to 1e12 in float32: no NaN from a fused multiply-add rounding differently."""
+    from relaxjax.runtime.relaxations import softmin_weights
+    x = jnp.asarray([0.3, -1.2, 0.3], jnp.float32) * scale
+    weights = jax.jit(softmin_weights)(-x, jnp.float32(1e6))
+    np.testing.assert_array_equal(weights, [0.5, 0.0, 0.5])
+    grads = jax.jit(jax.jacobian(lambda v: softmin_weights(v, jnp.float32(1e6))))(-x)
+    assert np.all(np.isfinite(grads))
+
+
+def test_softmin_gradient_at_a_tie_is_the_smooth_one():
+    from relaxjax.runtime.relaxations import softmin_weights
+    jac = jax.jacobian(lambda v: softmin_weights(v, 2.0))(jnp.asarray([1.0, 1.0]))
+    np.testing.assert_allclose(jac, [[-0.5, 0.5], [0.5, -0.5]], rtol=1e-6)   # -beta w (1 - w)
+
+
 def test_range_of_soft_data_is_an_error_and_of_hard_data_is_traced():
     with pytest.raises(RelaxError, match="soft"):
         range_(jnp.asarray(3.0))
