@@ -26,6 +26,7 @@ class Converted:
     factory: types.FunctionType
     source: str
     freevars: tuple[str, ...]
+    mutated_parameters: tuple[str, ...] = ()   # changed in place (element writes, list methods)
 
     def instantiate(self, fn: Callable) -> Callable:
         """The generated function, bound to `fn`'s current closure values."""
@@ -51,7 +52,8 @@ def convert(fn: Callable) -> Converted:
 
 def _convert(fn: Callable) -> Converted:
     node, filename = parse_function(fn)
-    node = pipeline.transform(node, Context(filename=filename, function_name=fn.__name__))
+    ctx = Context(filename=filename, function_name=fn.__name__)
+    node = pipeline.transform(node, ctx)
     freevars = fn.__code__.co_freevars
     source = ast.unparse(gast.gast_to_ast(node))
     params = ", ".join((RUNTIME,) + freevars)
@@ -63,4 +65,5 @@ def _convert(fn: Callable) -> Converted:
     code = compile(module, filename, "exec")
     register_generated(code)
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
-    return Converted(types.FunctionType(factory_code, fn.__globals__, _FACTORY), source, freevars)
+    return Converted(types.FunctionType(factory_code, fn.__globals__, _FACTORY), source, freevars,
+                     ctx.mutated_parameters)

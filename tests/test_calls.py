@@ -103,3 +103,40 @@ def test_in_place_list_methods_are_rewritten_or_rejected_with_the_line():
         relax(sorts_soft)([2.0, 1.0])
     with pytest.raises(ConversionError, match=r"`b.pop\(...\)` changes a list in place"):
         relax(pops)
+
+
+def changes_in_place(a):
+    a[0] = 9.0
+
+
+def changes_and_returns(a):
+    a[0] = 9.0
+    return a
+
+
+def calls_for_the_side_effect(a):
+    changes_in_place(a)   # the line test_in_place expects
+    return a
+
+
+def takes_the_result_back(a):
+    a = changes_and_returns(a)
+    return a
+
+
+def passes_a_fresh_list(a):
+    b = changes_and_returns([a[0], a[1]])
+    return b
+
+
+def test_a_helper_that_changes_an_argument_the_caller_still_holds_is_an_error():
+    line = inspect.getsourcelines(calls_for_the_side_effect)[1] + 1
+    with pytest.raises(RelaxError, match=rf"test_calls.py:{line}: changes_in_place\(\) changes its argument 'a'"):
+        relax(calls_for_the_side_effect, mode="hard")([1.0, 2.0])
+
+
+@pytest.mark.parametrize("fn", [takes_the_result_back, passes_a_fresh_list])
+def test_a_helper_may_change_what_only_its_result_passes_back(fn):
+    import copy
+    x = [1.0, 2.0]
+    np.testing.assert_allclose(np.asarray(relax(fn, mode="hard")(x), dtype=float), fn(copy.deepcopy(x)))

@@ -18,6 +18,7 @@ class Context:
     filename: str
     function_name: str
     counter: int = 0
+    mutated_parameters: tuple[str, ...] = ()   # parameters the function changes in place (aliases pass)
 
     def fresh(self, stem: str) -> str:
         """A new name `stem__N`, unique in this function."""

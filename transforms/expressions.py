@@ -7,6 +7,7 @@
     x if c else y        ->  rj__.if_exp(c, lambda: x, lambda: y)
     a[i], a[i, j]        ->  rj__.getitem(a, i), rj__.getitem(a, (i, j))
     f(x, k=v)            ->  rj__.call(f, x, k=v)    # builtins get their relaxed versions
+    a = f(a, i)          ->  a = rj__.call_rebinding((0,), f, a, i)   # marked by the aliases pass
     [0.0] * n            ->  rj__.repeat([0.0], n)   # n must be static
 """
 from __future__ import annotations
@@ -79,7 +80,13 @@ class _Expressions(gast.NodeTransformer):
         self.generic_visit(node)
         if _is_runtime_call(node):
             return node
-        new = gast.Call(func=_runtime("call"), args=[node.func] + node.args, keywords=node.keywords)
+        rebound = getattr(node, "rj_rebinds", ())
+        if rebound:   # `a = f(a, ...)`: the caller takes f's result in place of the list f may change
+            new = gast.Call(func=_runtime("call_rebinding"),
+                            args=[templates.tuple_of([templates.constant(k) for k in rebound]), node.func] + node.args,
+                            keywords=node.keywords)
+        else:
+            new = gast.Call(func=_runtime("call"), args=[node.func] + node.args, keywords=node.keywords)
         return gast.copy_location(new, node)
 
 

@@ -3,7 +3,7 @@
 Each operator dispatches on the kind of its operands at trace time: static Python values run as plain
 Python, hard traced values exactly, soft traced values relaxed (DESIGN.md §1). See each module's table.
 """
-from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, float_, int_, len_, list_append,
+from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, call_rebinding, float_, int_, len_, list_append,
                                        list_extend, list_reverse, list_sort, max_, min_, repeat)
 from relaxjax.runtime.conditionals import if_exp, if_stmt
 from relaxjax.runtime.context import Options, current, options
@@ -17,7 +17,7 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
-    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "current", "eq", "exit_", "finish", "then",
+    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "call_rebinding", "current", "eq", "exit_", "finish", "then",
     "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "if_exp", "if_outcome", "if_stmt",
     "int_", "le", "len_", "list_append", "list_extend", "list_reverse", "list_sort", "lt", "max_", "merge",
     "min_", "ne", "not_", "options", "or_", "range_", "repeat", "setitem", "truth", "while_exit_stmt",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import inspect
 import os
 import sysconfig
 import threading
@@ -263,7 +264,7 @@ def call(func: Any, *args: Any, **kwargs: Any) -> Any:
     except TypeError:  # unhashable callables
         replacement = None
     if replacement is None and converts(func):
-        return _call_converted(func, args, kwargs)
+        return _call_converted(func, args, kwargs, ())
     try:
         return (replacement or func)(*args, **kwargs)
     except (jax.errors.ConcretizationTypeError, TypeError) as err:
@@ -309,15 +310,35 @@ def calling(func: Callable) -> Iterator[None]:
         stack.pop()
 
 
-def _call_converted(func: Any, args: tuple, kwargs: dict) -> Any:
+def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: Any) -> Any:
+    """`a = func(a, ...)`: a call whose result replaces the arguments at positions `rebound`, so a user
+    function may change those arguments in place (the caller sees the change, as in Python)."""
+    if converts(func) and BUILTINS.get(func) is None:
+        return _call_converted(func, args, kwargs, rebound)
+    return call(func, *args, **kwargs)
+
+
+def _call_converted(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     """Call user function `func`, converted (and cached) like the relaxed function that calls it, under
-    the same options."""
+    the same options. It may change in place only the arguments its result replaces (`rebound`)."""
     from relaxjax.api import RelaxedFunction
     from relaxjax.conversion import convert
     if isinstance(func, RelaxedFunction):
         func = func.__wrapped__
+    converted = convert(func)
+    if converted.mutated_parameters:
+        names = list(inspect.signature(func).parameters)
+        bound = inspect.signature(func).bind(*args, **kwargs).arguments
+        taken_back = {names[k] for k in rebound if k < len(names)}
+        changed = [p for p in converted.mutated_parameters if p in bound and p not in taken_back
+                   and (isinstance(bound[p], (list, dict)) or not is_static(bound[p]))]
+        if changed:
+            raise RelaxError(f"{func.__qualname__}() changes its argument {changed[0]!r} in place, which in Python "
+                             f"the caller would see; relaxjax updates lists functionally and cannot pass the "
+                             f"change back. Return the changed value and assign it (`a = "
+                             f"{func.__name__}(a, ...)` with `return a` at its end)")
     with calling(func):
-        return convert(func).instantiate(func)(*args, **kwargs)
+        return converted.instantiate(func)(*args, **kwargs)
 
 
 def repeat(items: list, times: Any) -> list:

@@ -1,0 +1,160 @@
+"""Element writes through a second name for the same list are rejected: Python changes the one list
+both names hold, relaxjax's functional updates change only the name written to.
+
+    b = a;        b[0] = v     # Python: a[0] is v too
+    row = d[i];   row[j] = v   # Python: d[i][j] is v too
+    for row in d: row[j] = v   # Python: every d[k][j] is v
+
+Each is a ConversionError at the write's line that says how to write it (`d[i][j] = v`, or a copy:
+`b = list(a)`). The pass also records which parameters the function changes in place
+(`ctx.mutated_parameters`), and marks on each call the arguments whose in-place change no one else
+can see (`call.rj_rebinds`): fresh values (`f([0.0] * n)`, `f(a[:])`) and the names its result is
+assigned to (`a = f(a, i)`); a user function may change only those (`runtime.builtins.call_rebinding`).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+
+import gast
+
+from relaxjax.transforms.context import Context
+
+
+def _base(expr: gast.AST) -> gast.AST:
+    while isinstance(expr, gast.Subscript):
+        expr = expr.value
+    return expr
+
+
+def _view_of(value: gast.AST) -> str | None:
+    """`a` when `value` is `a` or `a[i]...` (no slices: a slice is a copy), else None."""
+    node = value
+    while isinstance(node, gast.Subscript):
+        if isinstance(node.slice, gast.Slice):
+            return None
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+_Views = dict   # name -> (the name it is a view of, subscripts taken, how it was bound)
+
+
+class _Aliases:
+    """Walks the function in order, tracking which names are views of which (after `b = a`, `row =
+    d[i]`, `for row in d`) until either name is bound again. Branches join (either may hold); loop
+    bodies run twice, so a view made late in a body meets the writes early in the next pass."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.written: set[str] = set()   # names whose elements are written anywhere
+        self.methods: set[str] = set()   # names changed by xs.append(...) and the like
+
+    def block(self, stmts: list[gast.stmt], views: _Views) -> _Views:
+        for stmt in stmts:
+            views = self.statement(stmt, views)
+        return views
+
+    def statement(self, stmt: gast.stmt, views: _Views) -> _Views:
+        self._calls(stmt)
+        if isinstance(stmt, gast.If):
+            return {**self.block(stmt.body, dict(views)), **self.block(stmt.orelse, dict(views))}
+        if isinstance(stmt, (gast.For, gast.While)):
+            before = dict(views)
+            for _ in range(2):
+                if isinstance(stmt, gast.For):
+                    for name in _names(stmt.target):
+                        views = _rebind(views, name)
+                        views[name] = (_view_of(stmt.iter) or _text(stmt.iter), 1,
+                                       f"`for {name} in {_text(stmt.iter)}`")
+                views = {**before, **self.block(stmt.body, views)}
+            return {**views, **self.block(stmt.orelse, dict(views))}
+        if isinstance(stmt, gast.Return) and _user_call(stmt.value):   # `return f(a)`: no one here looks again
+            stmt.value.rj_rebinds = tuple(k for k, arg in enumerate(stmt.value.args)
+                                          if isinstance(arg, gast.Name) or _view_of(arg) is None)
+        if isinstance(stmt, (gast.Assign, gast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            for target in targets:
+                for sub in gast.walk(target):
+                    if isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
+                        self._write(sub, stmt, views)
+            for target in targets:
+                if isinstance(target, gast.Name) or isinstance(target, (gast.Tuple, gast.List)):
+                    for name in _names(target):
+                        views = _rebind(views, name)
+                if isinstance(target, gast.Name) and _user_call(stmt.value):
+                    stmt.value.rj_rebinds = tuple(sorted(set(getattr(stmt.value, "rj_rebinds", ())) | {
+                        k for k, arg in enumerate(stmt.value.args)
+                        if isinstance(arg, gast.Name) and arg.id == target.id}))
+                if isinstance(target, gast.Name) and isinstance(stmt, gast.Assign):
+                    source, depth = _view_of(stmt.value), _depth(stmt.value)
+                    if source is not None and source != target.id:
+                        views[target.id] = (source, depth, f"`{target.id} = {_text(stmt.value)}`")
+        return views
+
+    def _write(self, target: gast.Subscript, stmt: gast.stmt, views: _Views) -> None:
+        base, depth = _base(target), _depth(target)
+        if not isinstance(base, gast.Name):
+            return
+        self.written.add(base.id)
+        if base.id in views:
+            source, _, how = views[base.id]
+            self._fail(stmt, base.id, source, how)
+        for name, (source, taken, how) in views.items():
+            if source == base.id and depth > taken:
+                self._fail(stmt, name, source, how)
+
+    def _fail(self, stmt: gast.stmt, name: str, source: str, how: str) -> None:
+        raise self.ctx.error(stmt, f"'{name}' is bound by {how}, so in Python it shares its list with {source} "
+                                   f"and this write changes both; relaxjax updates lists functionally and "
+                                   f"cannot follow that. Write through {source} (`{source}[i][j] = v`), or "
+                                   f"copy first (`{name} = list(...)`)")
+
+    def _calls(self, stmt: gast.stmt) -> None:
+        for node in gast.walk(stmt):
+            if _user_call(node):   # a fresh value (`[0.0] * n`, `a[:]`) is seen by no one else
+                node.rj_rebinds = tuple(k for k, arg in enumerate(node.args) if _view_of(arg) is None)
+            f = getattr(node, "func", None)
+            if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.attr in (
+                    "append", "extend", "sort", "reverse", "insert", "pop", "remove", "clear"):
+                self.methods.add(f.value.id)
+
+
+def _user_call(node: gast.AST) -> bool:
+    """A call that may reach a user function: `f(...)` with `f` not a builtin (methods and `jnp.f`
+    are library calls)."""
+    return (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)
+            and node.func.id not in _BUILTIN_NAMES)
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _names(target: gast.AST) -> list[str]:
+    return [n.id for n in gast.walk(target) if isinstance(n, gast.Name)]
+
+
+def _depth(expr: gast.AST) -> int:
+    depth = 0
+    while isinstance(expr, gast.Subscript):
+        expr, depth = expr.value, depth + 1
+    return depth
+
+
+def _rebind(views: _Views, name: str) -> _Views:
+    """`name` is bound to something new: it is no longer a view, nor does anything view it."""
+    return {k: v for k, v in views.items() if k != name and v[0] != name}
+
+
+def _text(node: gast.AST) -> str:
+    return ast.unparse(gast.gast_to_ast(node))
+
+
+def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
+    """Check `node` for element writes through aliases; record the parameters it changes in place."""
+    visitor = _Aliases(ctx)
+    visitor.block(node.body, {})
+    params = [a.id for a in node.args.args + node.args.kwonlyargs if isinstance(a, gast.Name)]
+    changed = visitor.written | visitor.methods
+    ctx.mutated_parameters = tuple(p for p in params if p in changed)
+    return node
