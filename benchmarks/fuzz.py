@@ -283,11 +283,12 @@ def reproducer(failure: Failure) -> str:
             f"# Run: python {{this file}}\n\n"
             f"{failure.source}\n\n"
             f"if __name__ == '__main__':\n"
+            f"    import copy\n"
             f"    import jax\n"
             f"    jax.config.update('jax_enable_x64', {x64})\n"
             f"    from relaxjax import relax\n"
             f"    args = {failure.inputs!r}\n"
-            f"    print('CPython ', prog(*args))\n"
+            f"    print('CPython ', prog(*copy.deepcopy(args)))   # prog changes its list in place\n"
             f"    print('hard    ', relax(prog, mode='hard')(*args))\n"
             f"    print('relaxed ', relax(prog, beta={LIMIT_BETA if failure.check == 'limit' else GRADIENT_BETA})"
             f"(*args))\n")
