@@ -72,8 +72,11 @@ def test_a_failure_is_shrunk_and_saved_as_a_runnable_reproducer(directory, monke
 def _returns_from_a_while_between_swaps(y, a):
     """Program 10005 of `relaxjax-bench fuzz`, shrunk by hand: relaxed at beta = 1e4 (and 1e6, any
     max_iter) returns f1 = -2.3251 where CPython and hard mode return -2.4171, with no comparison in
-    CPython's run closer than 0.05. Found in this session, not yet understood (the `while` with a
-    `return` between the two swap loops is needed; an `if` in its place is right)."""
+    CPython's run closer than 0.05. Diagnosis: the loop variable i2 is part of the relaxed `while`'s
+    state; merging the states at its exits (p * i2 + (1 - p) * i2) makes it a float expectation, so
+    `a[i2 - 1]` at i2 = 0 is a soft index -1.0, which the relaxation clamps to position 0 instead of
+    Python's a[-1]. A fix: scans that pass a value through unchanged should hand back the same value
+    (not carry it), so merges see identical values and keep ints exact."""
     n = len(a)
     f1 = y
     for _ in range(n):
@@ -89,8 +92,8 @@ def _returns_from_a_while_between_swaps(y, a):
     return f1, a
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a return inside a while inside nested scanned loops "
-                                       "(fuzz program 10005); see the issue 5 notes")
+@pytest.mark.xfail(strict=True, reason="known bug (fuzz program 10005): an int carried unchanged through a "
+                                       "relaxed while becomes a float, and a[i - 1] at i = 0 a clamped soft index")
 def test_known_failure_return_from_a_while_between_swaps():
     import copy
 
