@@ -70,13 +70,11 @@ def test_a_failure_is_shrunk_and_saved_as_a_runnable_reproducer(directory, monke
 
 
 def _returns_from_a_while_between_swaps(y, a):
-    """Program 10005 of `relaxjax-bench fuzz`, shrunk by hand: relaxed at beta = 1e4 (and 1e6, any
-    max_iter) returns f1 = -2.3251 where CPython and hard mode return -2.4171, with no comparison in
-    CPython's run closer than 0.05. Diagnosis: the loop variable i2 is part of the relaxed `while`'s
-    state; merging the states at its exits (p * i2 + (1 - p) * i2) makes it a float expectation, so
-    `a[i2 - 1]` at i2 = 0 is a soft index -1.0, which the relaxation clamps to position 0 instead of
-    Python's a[-1]. A fix: scans that pass a value through unchanged should hand back the same value
-    (not carry it), so merges see identical values and keep ints exact."""
+    """Program 10005 of `relaxjax-bench fuzz`, reduced: relaxed at beta = 1e4 returned f1 = -2.3251
+    where CPython returns -2.4171. The loop variable i2 was part of the relaxed `while`'s state, came out
+    of the exit merges as a float expectation (p * i2 + (1 - p) * i2), and `a[i2 - 1]` at i2 = 0 became a
+    soft index -1.0 clamped to position 0 instead of Python's a[-1]. Scans now hand back the values
+    they pass through unchanged."""
     n = len(a)
     f1 = y
     for _ in range(n):
@@ -92,9 +90,7 @@ def _returns_from_a_while_between_swaps(y, a):
     return f1, a
 
 
-@pytest.mark.xfail(strict=True, reason="known bug (fuzz program 10005): an int carried unchanged through a "
-                                       "relaxed while becomes a float, and a[i - 1] at i = 0 a clamped soft index")
-def test_known_failure_return_from_a_while_between_swaps():
+def test_an_int_passed_through_a_relaxed_while_stays_an_int():
     import copy
 
     import numpy as np

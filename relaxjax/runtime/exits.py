@@ -265,7 +265,10 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
         others = [out.e(k) if out.e(k) is not None else s for k in KINDS]
         return (out.k if out.k is not None else s), qs, others
 
-    last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=len(KINDS))
+    passed: list = []
+    last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=len(KINDS),
+                                             passed=passed)
+    keep = lambda values: tuple(v if kept else r for v, r, kept in zip(state, values, passed[0]))  # noqa: E731
     soft, never = seen["soft"], seen["never"]
     never_returns, n = never[KINDS.index("return")], len(names)
 
@@ -291,8 +294,8 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
     else:
         running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
     if never_returns:
-        return Outcome(packed[:n], {}), running
-    return Outcome(packed[:n], {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])}), running
+        return Outcome(keep(packed[:n]), {}), running
+    return Outcome(keep(packed[:n]), {"return": (_as_weight(packed[2 * n]), keep(packed[n:2 * n]))}), running
 
 
 def _as_weight(q: Any) -> Any:

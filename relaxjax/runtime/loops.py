@@ -189,7 +189,7 @@ class _Widen(Exception):
 
 def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ...], xs: Any,
          length: int | None = None, reverse: bool = False, specs: tuple | None = None,
-         recorded: int = 0) -> tuple[tuple, Any]:
+         recorded: int = 0, passed: list | None = None) -> tuple[tuple, Any]:
     """`lax.scan` over a state tuple of any relaxjax values; `step(state, x)` returns `(state, ys)`.
 
     The carry's specs start from the initial state and widen (int -> float, bool -> SoftBool, static ->
@@ -197,14 +197,23 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
     `specs`, if given, is a wider starting layout than the initial state's own. With `recorded = r`,
     `step` returns `(state, ys, others)`: `r` states at other points of the step (a `break`, say) that
     widen the carry's layout too and come back in `ys` as `(ys, [their leaves], specs)`.
+
+    A variable the step hands back as it got it (in its state and in every recorded one) comes out of
+    the loop as the very value that went in, not as the scan's copy: later merges then see one value
+    on both sides and keep it exact (an int stays an int). With `passed` (a list), the flags of which
+    variables those are are appended to it.
     """
+    seen_passed: list = []
     if specs is None:
         specs = tuple(spec_of(v) for v in state)
     for _ in range(16):
         token = object()
 
         def body(leaves, x, specs=specs, token=token):
-            out, ys, *other = step(unflatten(specs, leaves), x)
+            given = unflatten(specs, leaves)
+            out, ys, *other = step(given, x)
+            seen_passed[:] = [all(o is g for o in (new,) + tuple(st[k] for st in (other[0] if recorded else ())))
+                              for k, (new, g) in enumerate(zip(out, given))]
             widened = join_states(specs, out, names)
             for state_elsewhere in (other[0] if recorded else ()):
                 widened = join_states(widened, state_elsewhere, names)
@@ -221,7 +230,10 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
                 raise
             specs = w.specs
             continue
-        return unflatten(specs, final), ((ys[0], ys[1], specs) if recorded else ys)
+        if passed is not None:
+            passed.append(tuple(seen_passed))
+        final = tuple(v if kept else f for v, f, kept in zip(state, unflatten(specs, final), seen_passed))
+        return final, ((ys[0], ys[1], specs) if recorded else ys)
     raise RelaxError("the types of a loop's variables did not settle")  # pragma: no cover
 
 
@@ -401,7 +413,8 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
         return body(*s), (c_leaf, flatten(s, specs))
 
-    last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs)
+    passed: list = []
+    last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs, passed=passed)
     specs, is_soft = seen["specs"], seen["soft"]
 
     def fold(result, x):
@@ -410,4 +423,5 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         return merge_states(c, result, unflatten(specs, leaves), names), ()
 
     result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
+    result = tuple(v if kept else r for v, r, kept in zip(state, result, passed[0]))
     return result, (SoftBool(jnp.prod(cs)) if is_soft else jnp.all(cs))
