@@ -39,19 +39,19 @@ def _check_beta(beta: Any) -> None:
                         f"without recompiling), got {beta!r}")
 
 
-def _check_arguments(fn: Callable, args: tuple, kwargs: dict) -> None:
+def _check_arguments(fn: Callable, signature: inspect.Signature | None, args: tuple, kwargs: dict) -> None:
     """Arguments the function can take, and only numbers, numeric arrays, strings, None and containers
     of them: a TypeError naming the argument otherwise, before anything is traced."""
+    if signature is None:   # no signature to check against
+        return
     try:
-        bound = inspect.signature(fn).bind(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
     except TypeError as err:
         raise TypeError(f"{fn.__qualname__}(): {err}") from None
-    except ValueError:   # no signature to check against
-        return
     for name, value in bound.arguments.items():
         for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]:
             where = name + jax.tree_util.keystr(path)
-            if isinstance(leaf, (bool, str, numbers.Integral, numbers.Real)) and not isinstance(leaf, complex):
+            if isinstance(leaf, (str, numbers.Real)):   # bool and int are Real too; complex is not
                 continue
             dtype = getattr(leaf, "dtype", None)
             if dtype is not None and np.dtype(dtype).kind in "biuf":
@@ -118,6 +118,7 @@ class RelaxedFunction:
                              f"inverse temperature of a call; rename the parameter")
         self._fn, self._beta, self.mode, self.max_iter = fn, beta, mode, max_iter
         self._converted = convert(fn)
+        self._signature = _signature(fn)
         self.trace_count = 0
         self._jitted = jax.jit(self._traced, static_argnums=(0,))
         functools.update_wrapper(self, fn)
@@ -155,7 +156,7 @@ class RelaxedFunction:
             beta = self._beta
         else:
             _check_beta(beta)
-        _check_arguments(self._fn, args, kwargs)
+        _check_arguments(self._fn, self._signature, args, kwargs)
         args, kwargs = [_to_array(a) for a in args], {k: _to_array(v) for k, v in kwargs.items()}
         leaves, treedef = jax.tree_util.tree_flatten((tuple(args), kwargs))
         static = tuple(_DYNAMIC if not _is_static_arg(x) else x for x in leaves)
@@ -191,11 +192,16 @@ class _Dynamic:
 _DYNAMIC = _Dynamic()
 
 
-def _parameters(fn: Callable) -> set[str]:
+def _signature(fn: Callable) -> inspect.Signature | None:
     try:
-        return set(inspect.signature(fn).parameters)
+        return inspect.signature(fn)
     except (TypeError, ValueError):
-        return set()
+        return None
+
+
+def _parameters(fn: Callable) -> set[str]:
+    signature = _signature(fn)
+    return set(signature.parameters) if signature is not None else set()
 
 
 @overload

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 import jax.numpy as jnp
-import numpy as np
 
 from relaxjax.runtime import context, provenance, relaxations
 from relaxjax.runtime.errors import RelaxError
