@@ -13,28 +13,12 @@ assigned to (`a = f(a, i)`); a user function may change only those (`runtime.bui
 """
 from __future__ import annotations
 
-import ast
 import builtins
 
 import gast
 
+from relaxjax.transforms.analysis import element_root, source_text, subscript_base
 from relaxjax.transforms.context import Context
-
-
-def _base(expr: gast.AST) -> gast.AST:
-    while isinstance(expr, gast.Subscript):
-        expr = expr.value
-    return expr
-
-
-def _view_of(value: gast.AST) -> str | None:
-    """`a` when `value` is `a` or `a[i]...` (no slices: a slice is a copy), else None."""
-    node = value
-    while isinstance(node, gast.Subscript):
-        if isinstance(node.slice, gast.Slice):
-            return None
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
 
 
 _Views = dict   # name -> (the name it is a view of, subscripts taken, how it was bound)
@@ -65,13 +49,13 @@ class _Aliases:
                 if isinstance(stmt, gast.For):
                     for name in _names(stmt.target):
                         views = _rebind(views, name)
-                        views[name] = (_view_of(stmt.iter) or _text(stmt.iter), 1,
-                                       f"`for {name} in {_text(stmt.iter)}`")
+                        views[name] = (element_root(stmt.iter) or source_text(stmt.iter), 1,
+                                       f"`for {name} in {source_text(stmt.iter)}`")
                 views = {**before, **self.block(stmt.body, views)}
             return {**views, **self.block(stmt.orelse, dict(views))}
         if isinstance(stmt, gast.Return) and _user_call(stmt.value):   # `return f(a)`: no one here looks again
             stmt.value.rj_rebinds = tuple(k for k, arg in enumerate(stmt.value.args)
-                                          if isinstance(arg, gast.Name) or _view_of(arg) is None)
+                                          if isinstance(arg, gast.Name) or element_root(arg) is None)
         if isinstance(stmt, (gast.Assign, gast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for target in targets:
@@ -87,13 +71,13 @@ class _Aliases:
                         k for k, arg in enumerate(stmt.value.args)
                         if isinstance(arg, gast.Name) and arg.id == target.id}))
                 if isinstance(target, gast.Name) and isinstance(stmt, gast.Assign):
-                    source, depth = _view_of(stmt.value), _depth(stmt.value)
+                    source, depth = element_root(stmt.value), _depth(stmt.value)
                     if source is not None and source != target.id:
-                        views[target.id] = (source, depth, f"`{target.id} = {_text(stmt.value)}`")
+                        views[target.id] = (source, depth, f"`{target.id} = {source_text(stmt.value)}`")
         return views
 
     def _write(self, target: gast.Subscript, stmt: gast.stmt, views: _Views) -> None:
-        base, depth = _base(target), _depth(target)
+        base, depth = subscript_base(target), _depth(target)
         if not isinstance(base, gast.Name):
             return
         self.written.add(base.id)
@@ -113,7 +97,7 @@ class _Aliases:
     def _calls(self, stmt: gast.stmt) -> None:
         for node in gast.walk(stmt):
             if _user_call(node):   # a fresh value (`[0.0] * n`, `a[:]`) is seen by no one else
-                node.rj_rebinds = tuple(k for k, arg in enumerate(node.args) if _view_of(arg) is None)
+                node.rj_rebinds = tuple(k for k, arg in enumerate(node.args) if element_root(arg) is None)
             f = getattr(node, "func", None)
             if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.attr in (
                     "append", "extend", "sort", "reverse", "insert", "pop", "remove", "clear"):
@@ -144,10 +128,6 @@ def _depth(expr: gast.AST) -> int:
 def _rebind(views: _Views, name: str) -> _Views:
     """`name` is bound to something new: it is no longer a view, nor does anything view it."""
     return {k: v for k, v in views.items() if k != name and v[0] != name}
-
-
-def _text(node: gast.AST) -> str:
-    return ast.unparse(gast.gast_to_ast(node))
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

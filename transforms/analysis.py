@@ -1,6 +1,8 @@
 """Which names a block of statements binds: the state a branch or loop body must pass on."""
 from __future__ import annotations
 
+import ast
+
 import gast
 
 from relaxjax.transforms.context import TEMP_PREFIX
@@ -65,3 +67,23 @@ def bound_names(stmts: list[gast.stmt]) -> list[str]:
     for stmt in stmts:
         visitor.visit(stmt)
     return visitor.names
+
+
+def element_root(expr: gast.AST) -> str | None:
+    """`a` for `a`, `a[i]`, `a[i][j]`: the variable the expression is (an element or row of); None for
+    a slice (a copy) or anything else."""
+    while isinstance(expr, gast.Subscript) and not isinstance(expr.slice, gast.Slice):
+        expr = expr.value
+    return expr.id if isinstance(expr, gast.Name) else None
+
+
+def subscript_base(expr: gast.AST) -> gast.AST:
+    """The expression under every subscript of `expr` (`a` for `a[i][1:3]`)."""
+    while isinstance(expr, gast.Subscript):
+        expr = expr.value
+    return expr
+
+
+def source_text(node: gast.AST) -> str:
+    """`node` as Python source, for messages."""
+    return ast.unparse(gast.gast_to_ast(node))

@@ -15,20 +15,11 @@ iterate over an object that relaxjax's functional updates no longer name.
 """
 from __future__ import annotations
 
-import ast
-
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import bound_names
+from relaxjax.transforms.analysis import bound_names, element_root, source_text, subscript_base
 from relaxjax.transforms.context import TEMP_PREFIX, Context
-
-
-def _root(expr: gast.AST) -> str | None:
-    """`a` for `a`, `a[i]`, `a[i][j]` (the objects a list iterator would walk); None otherwise."""
-    while isinstance(expr, gast.Subscript) and not isinstance(expr.slice, gast.Slice):
-        expr = expr.value
-    return expr.id if isinstance(expr, gast.Name) else None
 
 
 class _Stores(gast.NodeVisitor):
@@ -40,11 +31,9 @@ class _Stores(gast.NodeVisitor):
     def visit_Assign(self, node: gast.Assign) -> None:
         for t in node.targets:
             for sub in gast.walk(t):
-                if isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
-                    while isinstance(sub, gast.Subscript):
-                        sub = sub.value
-                    if isinstance(sub, gast.Name):
-                        self.roots.add(sub.id)
+                base = subscript_base(sub)
+                if isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store) and isinstance(base, gast.Name):
+                    self.roots.add(base.id)
 
     def visit_FunctionDef(self, node: gast.FunctionDef) -> None:
         pass
@@ -81,7 +70,7 @@ class _LiveIteration(gast.NodeTransformer):
             sequences, start = list(it.args), None
         else:
             sequences, start = [it], None
-        live = [s for s in sequences if _root(s) in stored]
+        live = [s for s in sequences if element_root(s) in stored]
         if not live:
             self._reject_hidden(node, stored)
             return node
@@ -89,24 +78,21 @@ class _LiveIteration(gast.NodeTransformer):
         for s in sequences:
             names = {n.id for n in gast.walk(s) if isinstance(n, gast.Name)}
             if names & rebound:
-                raise self.ctx.error(node, f"this loop iterates over `{_text(s)}` while its body changes "
+                raise self.ctx.error(node, f"this loop iterates over `{source_text(s)}` while its body changes "
                                            f"elements of it and also assigns {', '.join(sorted(names & rebound))}; "
                                            f"loop over `range(len(...))` and index instead")
         k = self.ctx.fresh(TEMP_PREFIX + "k")
-        reads = [templates.replace("s[k]", node, s=s, k=k)[0].value for s in sequences]
+        reads = [templates.expression("s[k]", node, s=s, k=k) for s in sequences]
         if call == "enumerate":
-            first = templates.replace("k", node, k=k)[0].value
-            if start is not None:
-                first = templates.replace("k + s", node, k=k, s=start)[0].value
+            first = templates.expression("k + s" if start is not None else "k", node, k=k, s=start)
             item = templates.tuple_of([first, reads[0]])
         elif call == "zip":
             item = templates.tuple_of(reads)
         else:
             item = reads[0]
-        size = (templates.replace("len(s)", node, s=sequences[0])[0].value if len(sequences) == 1 else
-                gast.Call(func=templates.name("min"),
-                          args=[templates.replace("len(s)", node, s=s)[0].value for s in sequences], keywords=[]))
-        node.iter = templates.replace("range(size)", node, size=size)[0].value
+        sizes = [templates.expression("len(s)", node, s=s) for s in sequences]
+        size = sizes[0] if len(sizes) == 1 else gast.Call(func=templates.name("min"), args=sizes, keywords=[])
+        node.iter = templates.expression("range(size)", node, size=size)
         node.body = templates.replace("target = item", node, target=node.target, item=item) + node.body
         node.target = templates.name(k, store=True)
         return node
@@ -115,13 +101,9 @@ class _LiveIteration(gast.NodeTransformer):
         """`reversed(a)` and `enumerate(zip(a, ...))` over a changing list: not rewritten, so rejected."""
         for sub in gast.walk(node.iter):
             if _call_name(sub) in ("reversed", "enumerate", "zip", "iter") and any(
-                    _root(arg) in stored for arg in sub.args):
-                raise self.ctx.error(node, f"this loop iterates over `{_text(node.iter)}` while its body "
+                    element_root(arg) in stored for arg in sub.args):
+                raise self.ctx.error(node, f"this loop iterates over `{source_text(node.iter)}` while its body "
                                            f"changes elements of it; loop over `range(len(...))` and index instead")
-
-
-def _text(expr: gast.AST) -> str:
-    return ast.unparse(gast.gast_to_ast(expr))
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

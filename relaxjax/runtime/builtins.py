@@ -257,6 +257,16 @@ def call(func: Any, *args: Any, **kwargs: Any) -> Any:
 
     A call that needs a traced value as a concrete one (a shape, a size) fails naming the user's line.
     """
+    return _call(func, args, kwargs, ())
+
+
+def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: Any) -> Any:
+    """`a = func(a, ...)`: a call whose result replaces the arguments at positions `rebound`, so a user
+    function may change those arguments in place (the caller sees the change, as in Python)."""
+    return _call(func, args, kwargs, rebound)
+
+
+def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     if isinstance(func, Undefined):
         func.fail()
     try:
@@ -264,7 +274,7 @@ def call(func: Any, *args: Any, **kwargs: Any) -> Any:
     except TypeError:  # unhashable callables
         replacement = None
     if replacement is None and converts(func):
-        return _call_converted(func, args, kwargs, ())
+        return _call_converted(func, args, kwargs, rebound)
     try:
         return (replacement or func)(*args, **kwargs)
     except (jax.errors.ConcretizationTypeError, TypeError) as err:
@@ -310,14 +320,6 @@ def calling(func: Callable) -> Iterator[None]:
         stack.pop()
 
 
-def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: Any) -> Any:
-    """`a = func(a, ...)`: a call whose result replaces the arguments at positions `rebound`, so a user
-    function may change those arguments in place (the caller sees the change, as in Python)."""
-    if converts(func) and BUILTINS.get(func) is None:
-        return _call_converted(func, args, kwargs, rebound)
-    return call(func, *args, **kwargs)
-
-
 def _call_converted(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     """Call user function `func`, converted (and cached) like the relaxed function that calls it, under
     the same options. It may change in place only the arguments its result replaces (`rebound`)."""
@@ -327,8 +329,9 @@ def _call_converted(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ..
         func = func.__wrapped__
     converted = convert(func)
     if converted.mutated_parameters:
-        names = list(inspect.signature(func).parameters)
-        bound = inspect.signature(func).bind(*args, **kwargs).arguments
+        signature = inspect.signature(func)
+        names = list(signature.parameters)
+        bound = signature.bind(*args, **kwargs).arguments
         taken_back = {names[k] for k in rebound if k < len(names)}
         changed = [p for p in converted.mutated_parameters if p in bound and p not in taken_back
                    and (isinstance(bound[p], (list, dict)) or not is_static(bound[p]))]

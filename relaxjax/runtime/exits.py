@@ -268,7 +268,6 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
     passed: list = []
     last, (qs, e_leaves, specs) = loops.scan(record, state, names, xs, length=length, recorded=len(KINDS),
                                              passed=passed)
-    keep = lambda values: tuple(v if kept else r for v, r, kept in zip(state, values, passed[0]))  # noqa: E731
     soft, never = seen["soft"], seen["never"]
     never_returns, n = never[KINDS.index("return")], len(names)
 
@@ -293,9 +292,11 @@ def _scanned(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[s
         running = jnp.prod(1.0 - sum(q.astype(packed[2 * n].dtype) for q in left)) if left else True
     else:
         running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
+    k = loops.keep_passed(state, packed[:n], passed[0])
     if never_returns:
-        return Outcome(keep(packed[:n]), {}), running
-    return Outcome(keep(packed[:n]), {"return": (_as_weight(packed[2 * n]), keep(packed[n:2 * n]))}), running
+        return Outcome(k, {}), running
+    e = loops.keep_passed(state, packed[n:2 * n], passed[0])
+    return Outcome(k, {"return": (_as_weight(packed[2 * n]), e)}), running
 
 
 def _as_weight(q: Any) -> Any:

@@ -232,9 +232,14 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
             continue
         if passed is not None:
             passed.append(tuple(seen_passed))
-        final = tuple(v if kept else f for v, f, kept in zip(state, unflatten(specs, final), seen_passed))
+        final = keep_passed(state, unflatten(specs, final), seen_passed)
         return final, ((ys[0], ys[1], specs) if recorded else ys)
     raise RelaxError("the types of a loop's variables did not settle")  # pragma: no cover
+
+
+def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:
+    """`after`, with the value from `before` wherever a loop passed the variable through unchanged."""
+    return tuple(b if kept else a for b, a, kept in zip(before, after, passed))
 
 
 def _bounds(x: Any) -> tuple[int, int] | None:
@@ -423,5 +428,5 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         return merge_states(c, result, unflatten(specs, leaves), names), ()
 
     result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
-    result = tuple(v if kept else r for v, r, kept in zip(state, result, passed[0]))
+    result = keep_passed(state, result, passed[0])
     return result, (SoftBool(jnp.prod(cs)) if is_soft else jnp.all(cs))

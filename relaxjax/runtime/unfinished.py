@@ -31,15 +31,14 @@ def report(running: Any, what: str) -> None:
     if isinstance(running, bool) and not running:
         return
     where = user_location() or "a relaxed function"
-    max_iter = context.current().max_iter
+    max_iter, hard = context.current().max_iter, context.current().hard
 
     def warn(value: Any) -> None:
         worst = float(np.max(np.asarray(value, dtype=np.float64)))
         if worst > THRESHOLD:
-            share = "it was still running" if context_is_hard else f"{worst:.1%} of its probability still ran"
+            share = "it was still running" if hard else f"{worst:.1%} of its probability still ran"
             warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so the "
                           f"result is not the program's; raise max_iter (relax(..., max_iter=N))",
                           MaxIterWarning, stacklevel=2)
 
-    context_is_hard = context.current().hard
     jax.debug.callback(warn, jnp.asarray(running, dtype=jnp.result_type(float)))
