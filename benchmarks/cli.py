@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     fuzz.add_argument("--no-shrink", action="store_true", help="save failing programs as generated")
     fuzz.add_argument("--float32", action="store_true", help="run in float32 (default: float64, x64 on)")
     fuzz.add_argument("--out", help="also write the results to this JSON file")
+    _add_sort_parser(sub)
     args = parser.parse_args(argv)
+
+    if args.command == "sort":
+        from relaxjax.benchmarks import sort_cli
+        return sort_cli.run(args)
 
     if args.command == "fuzz":
         jax.config.update("jax_enable_x64", not args.float32)
@@ -51,6 +56,32 @@ def main(argv: list[str] | None = None) -> int:
                             log=lambda line: print(line, flush=True))
     _write(args.out, rows)
     return 0
+
+
+def _add_sort_parser(sub) -> None:
+    from relaxjax.benchmarks.sort_losses import METHODS  # imports relaxjax only, not equinox or optax
+
+    sort = sub.add_parser("sort", help="train a CNN to read 4-digit MNIST numbers from sorting supervision alone")
+    sort.add_argument("--quick", action="store_true",
+                      help="n = 3 and 5, relaxjax-bubble only, a few minutes on a CPU")
+    sort.add_argument("--n", type=int, nargs="+", help="set sizes (default 3 5 7 9 15)")
+    sort.add_argument("--methods", nargs="+", choices=sorted(METHODS), help="default: all")
+    sort.add_argument("--steps", type=int, help="training steps per run")
+    sort.add_argument("--batch", type=int, help="sets per step (default 100)")
+    sort.add_argument("--lr", type=float, default=10 ** -3.5, help="Adam's learning rate")
+    sort.add_argument("--beta", type=float, default=8.0, help="inverse temperature of the relaxjax methods")
+    sort.add_argument("--beta-final", type=float, help="anneal beta geometrically to this over the run")
+    sort.add_argument("--tau", type=float, default=1.0, help="temperature of NeuralSort and SoftSort")
+    sort.add_argument("--steepness", type=float, default=10.0, help="steepness of the sorting networks")
+    sort.add_argument("--eval-every", type=int, help="validate every this many steps")
+    sort.add_argument("--val-sets", type=int, help="validation sets (default 1000)")
+    sort.add_argument("--test-sets", type=int, help="test sets (default 1000)")
+    sort.add_argument("--seed", type=int, default=0)
+    sort.add_argument("--data", help="MNIST cache folder (default $RELAXJAX_DATA/mnist or ~/.cache/relaxjax/mnist)")
+    sort.add_argument("--plots", default="sort-results", help="folder for the PNGs (learning curves, a test set)")
+    sort.add_argument("--no-plots", action="store_true")
+    sort.add_argument("--no-progress", action="store_true", help="no progress bars")
+    sort.add_argument("--out", help="also write the results to this JSON file")
 
 
 def _write(path: str | None, rows: list) -> None:

@@ -1,0 +1,58 @@
+"""PNGs of a `relaxjax-bench sort` run: validation EM over training, and a test set in predicted order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from relaxjax.benchmarks import multidigit
+from relaxjax.benchmarks.sort import score_sets, chance_em
+
+
+def save(results: list[dict], test: multidigit.Split, folder: str) -> list[Path]:
+    """Write sort-curves.png and sort-test-set.png into `folder`; the paths written (none without matplotlib)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plots (pip install 'relaxjax[bench]')")
+        return []
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    return [_curves(results, plt, out / "sort-curves.png"), _test_set(results[-1], test, plt, out / "sort-test-set.png")]
+
+
+def _curves(results: list[dict], plt, path: Path) -> Path:
+    sizes = sorted({r["n"] for r in results})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(4 * len(sizes), 3.2), squeeze=False)
+    for ax, n in zip(axes[0], sizes):
+        for r in (r for r in results if r["n"] == n):
+            ax.plot([p["step"] for p in r["curve"]], [p["val_em"] for p in r["curve"]], label=r["method"])
+        ax.axhline(chance_em(n), color="grey", lw=0.5, ls=":")
+        ax.set(title=f"n = {n}", xlabel="step", ylabel="validation EM", ylim=(0, 1))
+    axes[0][-1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _test_set(result: dict, test: multidigit.Split, plt, path: Path) -> Path:
+    indices = result["test_indices"][:1]
+    scores, values = score_sets(result["model"], test, indices)
+    images, _ = multidigit.compose(test, indices)
+    order = np.argsort(np.asarray(scores[0]), kind="stable")
+    truth = np.sort(np.asarray(values[0]))
+    fig, axes = plt.subplots(1, len(order), figsize=(2 * len(order), 1.0), squeeze=False)
+    for rank, (ax, i) in enumerate(zip(axes[0], order)):
+        ax.imshow(np.asarray(images[0, i]), cmap="gray")
+        right = int(values[0, i]) == int(truth[rank])
+        ax.set_title(f"{int(values[0, i]):04d}  s={float(scores[0, i]):.2f}", fontsize=7,
+                     color="green" if right else "red")
+        ax.axis("off")
+    fig.suptitle(f"a test set ordered by predicted score ({result['method']}, n = {result['n']})", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
