@@ -231,3 +231,16 @@ def test_bubble_sort_permutation_is_the_sorting_permutation():
         np.testing.assert_array_equal(hard, _permutation_matrix(np.asarray(permutation)))
         soft = relax(sort_losses.bubble_sort_permutation, beta=1e4)(jnp.asarray(permutation))
         np.testing.assert_allclose(jnp.asarray(soft), hard, atol=1e-3)
+
+
+def test_readme_shows_the_loss_the_benchmark_relaxes():
+    import ast
+    import inspect
+    import pathlib
+    import re
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "def bubble_sort_swaps" in b)
+    shown = ast.parse(block).body[0]
+    actual = ast.parse(inspect.getsource(sort_losses.bubble_sort_swaps)).body[0]
+    actual.body = actual.body[1:]  # the docstring
+    assert ast.dump(shown) == ast.dump(actual)
