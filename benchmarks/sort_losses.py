@@ -2,8 +2,8 @@
 
 relaxjax's losses are plain Python sorts relaxed by `relax`: the expected number of swaps they make
 (zero for scores already in order; the paper's loss), or the binary cross-entropy of the permutation
-matrix that a bubble sort moving the rows of an identity matrix produces. The baselines are written in JAX from their papers: NeuralSort
-(Grover et al. 2019) and SoftSort (Prillo & Eisenschlos 2020) relax the permutation matrix and take
+matrix that a bubble sort moving the rows of an identity matrix produces. The baselines are written in
+JAX from their papers: NeuralSort (Grover et al. 2019) and SoftSort (Prillo & Eisenschlos 2020) relax the permutation matrix and take
 its cross-entropy with the true one; differentiable sorting networks (Petersen et al. 2021, 2022) run
 an odd-even transposition network with logistic or Cauchy swaps and take the binary cross-entropy of the
 permutation matrix it produces.
@@ -17,20 +17,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax import relax
+from relaxjax.benchmarks import algorithms
 
 Loss = Callable[[jax.Array, jax.Array], jax.Array]  # (scores [n], temperature parameter) -> scalar
-
-
-def bubble_sort_swaps(a):
-    """Bubble sort, counting its swaps."""
-    swaps = 0.0
-    n = len(a)
-    for i in range(n):
-        for j in range(n - 1 - i):
-            if a[j] > a[j + 1]:
-                a[j], a[j + 1] = a[j + 1], a[j]
-                swaps += 1.0
-    return swaps
 
 
 def odd_even_swaps(a):
@@ -58,14 +47,14 @@ def bubble_sort_permutation(a):
     return p
 
 
-_relaxed_bubble = relax(bubble_sort_swaps)
+_relaxed_bubble = relax(algorithms.bubble_swaps)
 _relaxed_bubble_permutation = relax(bubble_sort_permutation)
 _relaxed_odd_even = relax(odd_even_swaps)
 
 
 def relaxjax_bubble(scores: jax.Array, beta: jax.Array) -> jax.Array:
     """Expected swaps of the relaxed bubble sort (the paper's loss)."""
-    return _relaxed_bubble(scores, beta=beta)
+    return _relaxed_bubble(scores, beta=beta)[1]
 
 
 def relaxjax_odd_even(scores: jax.Array, beta: jax.Array) -> jax.Array:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jax
 import numpy as np
 
 from relaxjax.benchmarks import multidigit
-from relaxjax.benchmarks.sort import score_sets, chance_em
+from relaxjax.benchmarks.sort import chance_em
 
 
 def save(results: list[dict], test: multidigit.Split, folder: str) -> list[Path]:
@@ -39,9 +40,8 @@ def _curves(results: list[dict], plt, path: Path) -> Path:
 
 
 def _test_set(result: dict, test: multidigit.Split, plt, path: Path) -> Path:
-    indices = result["test_indices"][:1]
-    scores, values = score_sets(result["model"], test, indices)
-    images, _ = multidigit.compose(test, indices)
+    images, values = multidigit.compose(test, result["test_indices"][:1])
+    scores = jax.vmap(jax.vmap(result["model"]))(images)
     order = np.argsort(np.asarray(scores[0]), kind="stable")
     truth = np.sort(np.asarray(values[0]))
     fig, axes = plt.subplots(1, len(order), figsize=(2 * len(order), 1.0), squeeze=False)
