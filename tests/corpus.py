@@ -624,6 +624,27 @@ def first_above(a, t):
     return a[-1]
 
 
+def rows_at_fixed_places(d, a, b, x):
+    """Loops that use a few rows at places they do not change (row_hoisting): rows that coincide
+    (a == b), rows that are one row modulo the table's size (i and i - 2 of two rows), a row written
+    and read through neighbouring places (i and i + 1), and a soft condition around the writes. Each
+    reads elements written earlier in the same loop through the other place."""
+    for _ in range(2):
+        for j in range(1, len(d[0])):
+            if d[b][j - 1] > x:
+                d[a][j] = d[b][j - 1] + d[a][j] * 0.5
+    for i in range(len(d) - 1):
+        for j in range(1, len(d[0])):
+            d[i + 1][j] = min(d[i][j - 1] + 1.0, d[i + 1][j - 1] + d[i][j])
+    for i in range(2):
+        for j in range(1, len(d[0])):
+            d[i][j] = d[i - 2][j - 1] * 0.5 + d[i][j]
+    total = 0.0
+    for j in range(len(d[0])):
+        total += d[a][j] * x
+    return d, total
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -662,6 +683,8 @@ def _sizes(rng):
 
 
 CORPUS = [
+    Algorithm(rows_at_fixed_places, lambda r: (_matrix(r, int(r.integers(2, 5)), 3), int(r.integers(0, 2)),
+                                                int(r.integers(0, 2)), float(r.normal())), soft=(0, 3)),
     Algorithm(update_at_places, lambda r: (_matrix(r, 2), [int(v) for v in r.integers(0, 2, 6)],
                                            [int(v) for v in r.integers(0, 2, 6)], _floats(r, 6)),
               soft=(0, 3)),

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import pytest
 
 from relaxjax import relax
-from tests.corpus import bubble_swaps, bubble_while, grow_until
+from tests.corpus import bubble_swaps, bubble_while, edit_distance_soft, grow_until
 
 
 def _count_scans(jaxpr) -> int:
@@ -33,3 +33,31 @@ def test_sorts_lower_to_a_constant_number_of_scans(algorithm, mode):
 def test_a_while_on_a_counter_is_one_bounded_scan_whatever_max_iter():
     counts = {m: scans(lambda x: relax(grow_until, max_iter=m)(x, 10.0), 0.3) for m in (10, 100)}
     assert len(set(counts.values())) == 1, counts
+
+
+def _scan_carries(jaxpr, depth=0):
+    """(nesting depth, carry shapes) of every scan in `jaxpr`."""
+    out = []
+    for eqn in jaxpr.eqns:
+        inner = depth
+        if eqn.primitive.name == "scan":
+            start = eqn.params["num_consts"]
+            out.append((depth, [v.aval.shape for v in eqn.invars[start:start + eqn.params["num_carry"]]]))
+            inner = depth + 1
+        for sub in jax.extend.core.jaxprs_in_params(eqn.params):
+            out += _scan_carries(sub, inner)
+    return out
+
+
+def test_an_inner_loop_carries_the_rows_it_uses_not_the_table():
+    """Edit distance: the loop over j uses rows i - 1 and i of the (m + 1) x (m + 1) table only; a scan
+    that carried the table would copy it every step of the backward pass (row_hoisting)."""
+    m = 9
+    s = jax.nn.one_hot(jnp.arange(m) % 3, 3)
+    f = relax(edit_distance_soft)
+    carries = _scan_carries(jax.make_jaxpr(jax.grad(f))(s, s).jaxpr)
+    table = (m + 1, m + 1)
+    assert any(depth == 0 and table in shapes for depth, shapes in carries), carries   # the loop over i
+    inner = [shapes for depth, shapes in carries if depth > 0]
+    assert inner and all(table not in shapes for shapes in inner), carries
+    assert any((2, m + 1) in shapes for shapes in inner), carries
