@@ -104,7 +104,7 @@ def getitem(a: Any, index: Any) -> Any:
         if isinstance(a, SoftBool):
             return SoftBool(jnp.asarray(a.prob)[index])
         arr = jnp.asarray(a)
-        result = arr[index]
+        result = _integer_read(arr, parts) if all(type(i) is int for i in parts) else arr[index]
         if all(type(i) is int and 0 <= i < n for i, n in zip(parts, arr.shape)):
             provenance.remember_read(result, arr, parts)
         return result
@@ -113,7 +113,16 @@ def getitem(a: Any, index: Any) -> Any:
         return SoftBool(getitem(arr.prob, index))
     if any(_is_soft_index(i) for i in parts):
         return _soft_read(arr, parts)
-    return arr[tuple(unwrap(i) for i in parts) if isinstance(index, tuple) else unwrap(index)]
+    return _integer_read(arr, tuple(unwrap(i) for i in parts))
+
+
+def _integer_read(arr: Any, parts: tuple) -> Any:
+    """`arr[parts]` for integer indices; `d[i][j]` is read as `d[i, j]`, one dynamic slice of `d`."""
+    source, prefix = provenance.chain_of(arr)
+    index = prefix + parts
+    result = source[index]
+    provenance.remember_chain(result, source, index)
+    return result
 
 
 def _soft_read(arr: Any, parts: tuple) -> Any:

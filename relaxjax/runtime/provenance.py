@@ -7,6 +7,8 @@ work on the few elements that changed instead of on the whole array.
 - reads: `getitem` with static indices records `(source, index)`, so that stacking `[a[0], a[1], ...]`
   back into one array (a copy by comprehension, `[[d[r][c] for c ...] for r ...]`) is `a` itself
   instead of one traced read per element.
+- chains: `getitem` with integer indices, static or traced, records `(source, index)`, so that `d[i][j]`
+  reads `d[i, j]` in one operation (its backward pass updates one element instead of adding a row).
 
 Records hold tracers, so they are dropped (`forget`) before and after each trace.
 """
@@ -37,7 +39,7 @@ def remember(result: Any, root: Any, places: list, values: list) -> None:
 
 def forget() -> None:
     """Drop the records of the previous trace (they hold its tracers)."""
-    _records.writes, _records.reads = {}, {}
+    _records.writes, _records.reads, _records.chains = {}, {}, {}
 
 
 def remember_read(result: Any, source: Any, index: tuple) -> None:
@@ -47,6 +49,17 @@ def remember_read(result: Any, source: Any, index: tuple) -> None:
     if parent is not None and parent[0] is source:
         source, index = parent[1], parent[2] + tuple(index)
     table[id(result)] = (result, source, tuple(index))
+
+
+def remember_chain(result: Any, source: Any, index: tuple) -> None:
+    """Record that `result` is `source[index]`, `index` integers (static or traced), one per axis."""
+    _records.__dict__.setdefault("chains", {})[id(result)] = (result, source, index)
+
+
+def chain_of(arr: Any) -> tuple[Any, tuple]:
+    """`(source, index)` if `arr` was read as `source[index]` in this trace, else `(arr, ())`."""
+    hit = getattr(_records, "chains", {}).get(id(arr))
+    return hit[1:] if hit is not None and hit[0] is arr else (arr, ())
 
 
 def reassembled(parts: list) -> Any:

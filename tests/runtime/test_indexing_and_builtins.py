@@ -145,3 +145,24 @@ def test_a_list_of_python_numbers_becomes_one_constant():
     jaxpr = jax.make_jaxpr(lambda x: x + as_array([[1e6] * 4] * 4))(1.0)
     assert len(jaxpr.eqns) <= 2
     assert as_array([1, 2]).dtype == jnp.asarray(1).dtype and as_array([True, False]).dtype == jnp.bool_
+
+
+def test_a_chain_of_integer_subscripts_is_one_read_of_the_source():
+    """`d[i][j]` reads `d[i, j]` directly (no row materialised in between), with traced and static
+    indices in any order; the values are Python's, negative indices included."""
+    d = jnp.arange(24.0).reshape(2, 3, 4)
+
+    def read(i, j, k):
+        return [getitem(getitem(getitem(d, i), j), k), getitem(getitem(d, 1), j), getitem(getitem(d, i), -1)]
+
+    for i, j, k in [(0, 1, 2), (1, -1, -4), (-2, 2, 3)]:
+        want = np.asarray(d)
+        np.testing.assert_array_equal(jax.jit(read)(i, j, k)[0], want[i][j][k])
+        np.testing.assert_array_equal(jax.jit(read)(i, j, k)[1], want[1][j])
+        np.testing.assert_array_equal(jax.jit(read)(i, j, k)[2], want[i][-1])
+    jaxpr = jax.make_jaxpr(read)(0, 1, 2).jaxpr
+    made_by = {v: e for e in jaxpr.eqns for v in e.outvars}
+    for out in jaxpr.outvars:   # each result: a squeeze of one slice of d itself (rows read first are dead)
+        sliced = made_by[made_by[out].invars[0]]
+        assert sliced.primitive.name in ("dynamic_slice", "slice", "gather"), jaxpr
+        assert sliced.invars[0].aval.shape == d.shape, jaxpr
