@@ -61,3 +61,25 @@ def test_an_inner_loop_carries_the_rows_it_uses_not_the_table():
     inner = [shapes for depth, shapes in carries if depth > 0]
     assert inner and all(table not in shapes for shapes in inner), carries
     assert any((2, m + 1) in shapes for shapes in inner), carries
+
+
+def _reads_per_step(fn, *args) -> list[int]:
+    """Element reads (dynamic slices and gathers) in the body of each innermost scan."""
+    counts = []
+
+    def walk(jaxpr):
+        for eqn in jaxpr.eqns:
+            subs = list(jax.extend.core.jaxprs_in_params(eqn.params))
+            if eqn.primitive.name == "scan" and not any("scan" in str(s) for s in subs):
+                counts.append(sum(e.primitive.name in ("dynamic_slice", "gather") for e in subs[0].eqns))
+            for sub in subs:
+                walk(sub)
+    walk(jax.make_jaxpr(fn)(*args).jaxpr)
+    return counts
+
+
+def test_a_soft_compare_swap_reads_each_element_once():
+    """Bubble sort's step reads a[j] and a[j + 1] for the test, again for the swap, and the merge of
+    the branches reads them a third time: all one read each (as in the hand-written scan)."""
+    f = relax(bubble_swaps)
+    assert _reads_per_step(lambda x: f(x)[1], jnp.linspace(1.0, 0.0, 6)) == [2]

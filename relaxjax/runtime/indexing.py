@@ -113,14 +113,19 @@ def getitem(a: Any, index: Any) -> Any:
         return SoftBool(getitem(arr.prob, index))
     if any(_is_soft_index(i) for i in parts):
         return _soft_read(arr, parts)
-    return _integer_read(arr, tuple(unwrap(i) for i in parts))
+    return _integer_read(arr, parts)
 
 
 def _integer_read(arr: Any, parts: tuple) -> Any:
-    """`arr[parts]` for integer indices; `d[i][j]` is read as `d[i, j]`, one dynamic slice of `d`."""
+    """`arr[parts]` for integer indices; `d[i][j]` is read as `d[i, j]`, one dynamic slice of `d`, and a
+    second read of the same element is the first one (each read costs a pass over `d` backward)."""
     source, prefix = provenance.chain_of(arr)
     index = prefix + parts
-    result = source[index]
+    earlier, remember = provenance.same_read(source, index)
+    if earlier is not None:
+        return earlier
+    result = source[tuple(unwrap(i) for i in index)]
+    remember(result)
     provenance.remember_chain(result, source, index)
     return result
 
@@ -173,7 +178,7 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         return _soft_write(arr, parts, value_arr)
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
     result = arr.at[key].set(value_arr)
-    where = provenance.position(arr, key)
+    where = provenance.position(arr, parts)
     if where is not None:
         root, indices, values = provenance.history(arr)
         if root.dtype == result.dtype:

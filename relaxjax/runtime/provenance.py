@@ -15,11 +15,18 @@ Records hold tracers, so they are dropped (`forget`) before and after each trace
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import jax.numpy as jnp
 
+from relaxjax.runtime.values import unwrap
+
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
+
+try:
+    from jax.extend.core import get_opaque_trace_state as _trace_state
+except ImportError:   # older JAX: no repeated reads are shared
+    _trace_state = None
 
 _records = threading.local()   # .writes and .reads: id(array) -> (array, ...), for the current trace
 
@@ -39,7 +46,7 @@ def remember(result: Any, root: Any, places: list, values: list) -> None:
 
 def forget() -> None:
     """Drop the records of the previous trace (they hold its tracers)."""
-    _records.writes, _records.reads, _records.chains = {}, {}, {}
+    _records.writes, _records.reads, _records.chains, _records.same = {}, {}, {}, {}
 
 
 def remember_read(result: Any, source: Any, index: tuple) -> None:
@@ -49,6 +56,31 @@ def remember_read(result: Any, source: Any, index: tuple) -> None:
     if parent is not None and parent[0] is source:
         source, index = parent[1], parent[2] + tuple(index)
     table[id(result)] = (result, source, tuple(index))
+
+
+def _identity(index: Any) -> tuple[Any, Any]:
+    """`(id, anchor)`: indices with one id have one value in this trace (a static int, one object, or
+    one static affine function of one loop index: `j + 1` computed twice); `anchor` keeps the object
+    the id refers to alive while a record holds it."""
+    if type(index) is int:
+        return index, None
+    base, scale, shift = getattr(index, "origin", (index, 1, 0))
+    return (id(base), scale, shift), base
+
+
+def same_read(source: Any, index: tuple) -> tuple[Any, Callable[[Any], None]]:
+    """`(earlier, remember)`: the result of an earlier read of `source[index]` in this trace (None if
+    none), and a function that records this read's result."""
+    if _trace_state is None:
+        return None, lambda result: None
+    ids, anchors = zip(*map(_identity, index)) if index else ((), ())
+    key = (id(source),) + ids
+    table = _records.__dict__.setdefault("same", {})
+    hit = table.get(key)
+    anchors, trace = (source,) + anchors, _trace_state()   # a result is only valid in the trace it was made in
+    earlier = (hit[2] if hit is not None and hit[1] == trace and all(a is b for a, b in zip(hit[0], anchors))
+               else None)
+    return earlier, lambda result: table.__setitem__(key, (anchors, trace, result))
 
 
 def remember_chain(result: Any, source: Any, index: tuple) -> None:
@@ -86,28 +118,30 @@ def reassembled(parts: list) -> Any:
 
 
 class Place:
-    """One element's position: the index objects as written (`key`, compared by identity, so that
-    `a[r][c]` written twice with the same traced `r` and `c` is known to be one place while tracing)
-    and the index vector (negative indices counted from the end)."""
+    """One element's position: the index objects as written (`key`; two places are known to be one
+    while tracing when their indices have the same identity, see `_identity`) and the index vector."""
 
-    __slots__ = ("key", "vector")
+    __slots__ = ("key", "ids", "vector")
 
     def __init__(self, key: tuple, vector: Any):
         self.key, self.vector = key, vector
+        self.ids = tuple(_identity(k)[0] for k in key)
 
     def same(self, other: Place) -> bool:
         """Whether both name one element whatever the traced values are."""
-        return all(a is b or (isinstance(a, int) and isinstance(b, int) and a == b)
-                   for a, b in zip(self.key, other.key))
+        return self.ids == other.ids
 
 
-def position(arr: Any, key: Any) -> Place | None:
-    """The `Place` of the one element `arr[key]` names, or None when `key` names more than one."""
-    parts = key if isinstance(key, tuple) else (key,)
-    if len(parts) != arr.ndim or any(isinstance(k, slice) or jnp.ndim(k) != 0 for k in parts):
+def position(arr: Any, key: tuple) -> Place | None:
+    """The `Place` of the one element `arr[key]` names (`key` one index per axis, as written), or None
+    when `key` names more than one."""
+    if len(key) != arr.ndim or any(isinstance(k, slice) or jnp.ndim(unwrap(k)) != 0 for k in key):
         return None
-    vector = jnp.stack([jnp.where(k < 0, k + size, k) for k, size in zip(map(jnp.asarray, parts), arr.shape)])
-    return Place(parts, vector)
+    # The element a traced read `arr[key]` reads: negative indices counted from the end, then clamped
+    # (a masked step of a loop, past its real range, reads and writes back the same element).
+    vector = jnp.stack([jnp.clip(jnp.where(k < 0, k + size, k), 0, size - 1)
+                        for k, size in zip(map(jnp.asarray, map(unwrap, key)), arr.shape)])
+    return Place(key, vector)
 
 
 def distinct(places: list) -> list:
@@ -124,7 +158,13 @@ def value_at(root: Any, places: list, values: list, where: Place) -> Any:
     else the root's own element. Uses the written values, so the array need not be materialised."""
     same = [k for k, p in enumerate(places) if p.same(where)]
     start = same[-1] + 1 if same else 0
-    found = values[start - 1] if same else root[tuple(where.vector)]
+    if same:
+        found = values[start - 1]
+    else:
+        found, remember = same_read(root, where.key)
+        if found is None:
+            found = root[tuple(where.vector)]
+            remember(found)
     for p, v in zip(places[start:], values[start:]):
         found = jnp.where(jnp.all(p.vector == where.vector), v, found)
     return found

@@ -130,14 +130,16 @@ class BoundedInt(_NumberLike):
     `range(n - 1 - i)` knows its largest trip count while tracing.
     """
 
-    __slots__ = ("value", "lo", "hi")
+    __slots__ = ("value", "lo", "hi", "origin")
 
-    def __init__(self, value: Any, lo: int, hi: int):
+    def __init__(self, value: Any, lo: int, hi: int, origin: tuple | None = None):
         self.value, self.lo, self.hi = value, lo, hi
+        self.origin = origin if origin is not None else (value, 1, 0)   # value == base * scale + shift
 
     def _affine(self, scale: int, shift: int, value: Any) -> "BoundedInt":
         a, b = self.lo * scale + shift, self.hi * scale + shift
-        return BoundedInt(value, min(a, b), max(a, b))
+        base, s, t = self.origin
+        return BoundedInt(value, min(a, b), max(a, b), (base, s * scale, t * scale + shift))
 
     def __add__(self, other):
         if _is_static_int(other):

@@ -166,3 +166,18 @@ def test_a_chain_of_integer_subscripts_is_one_read_of_the_source():
         sliced = made_by[made_by[out].invars[0]]
         assert sliced.primitive.name in ("dynamic_slice", "slice", "gather"), jaxpr
         assert sliced.invars[0].aval.shape == d.shape, jaxpr
+
+
+def test_one_element_read_twice_is_read_once():
+    """`a[j + 1]` twice (two index objects of one value) is one slice of `a`: each read would cost a
+    pass over `a` in the backward pass. Reads at other places, or of another array, stay apart."""
+    a = jnp.arange(5.0)
+
+    def f(j):
+        j = BoundedInt(j, 0, 3)
+        return getitem(a, j + 1), getitem(a, j + 1), getitem(a, j), getitem(a * 2, j + 1)
+
+    for j in range(4):
+        np.testing.assert_array_equal(jax.jit(f)(j), [j + 1.0, j + 1.0, j, 2.0 * (j + 1)])
+    slices = [e for e in jax.make_jaxpr(f)(0).eqns if e.primitive.name in ("dynamic_slice", "gather")]
+    assert len(slices) == 3, slices

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import RelaxError, SoftBool, Undefined, UndefinedVariableError, merge
+from relaxjax.runtime import RelaxError, SoftBool, Undefined, UndefinedVariableError, getitem, merge, setitem
 from relaxjax.runtime.carry import join, spec_of
 from relaxjax.runtime.relaxations import mix
 
@@ -116,3 +116,18 @@ def test_merging_two_write_sequences_from_one_root_equals_the_full_merge(i, j):
     sparse, dense, sparse_siblings, dense_siblings = merged_and_dense(grid, i, j)
     np.testing.assert_allclose(sparse, dense, rtol=1e-12)
     np.testing.assert_allclose(sparse_siblings, dense_siblings, rtol=1e-12)
+
+
+def test_a_merge_that_keeps_the_old_array_keeps_it_at_out_of_range_places():
+    """A masked step of a loop past its real range (`range(c, w, -1)` scanned at its largest trip count)
+    reads, writes and merges at an index out of range; keeping the old state must change nothing,
+    whichever element the out-of-range read returned (knapsack once lost values this way)."""
+    a = jnp.arange(8.0)
+
+    @jax.jit
+    def step(w, keep):
+        new = setitem(a, (w,), getitem(a, w) + 100.0)
+        return merge(keep, a, new)
+
+    for w in (-20, -9, -1, 3, 8, 12):
+        np.testing.assert_array_equal(step(w, True), a)
