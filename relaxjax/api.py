@@ -140,10 +140,15 @@ class RelaxedFunction:
         for s in static_leaves:
             leaves.append(next(it) if s is _DYNAMIC else s)
         args, kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
+        if self.mode == "straight_through":
+            return straight_through(self._run(args, kwargs, beta, "hard"), self._run(args, kwargs, beta, "relaxed"))
+        return self._run(args, kwargs, beta, self.mode)
+
+    def _run(self, args: tuple, kwargs: dict, beta: Any, mode: str) -> Any:
         generated = self._converted.instantiate(self._fn)
         provenance.forget()
         try:
-            with context.options(beta=beta, mode=self.mode, max_iter=self.max_iter), calling(self._fn):
+            with context.options(beta=beta, mode=mode, max_iter=self.max_iter), calling(self._fn):
                 return _to_output(generated(*args, **kwargs))
         except Exception as err:
             _add_note(err, self._fn, args, kwargs)
@@ -167,6 +172,29 @@ class RelaxedFunction:
 
     def __repr__(self) -> str:
         return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r}>"
+
+
+def straight_through(hard: Any, relaxed: Any) -> Any:
+    """The value of `hard` with the derivatives of `relaxed` only: `stop_gradient(hard) + (relaxed -
+    stop_gradient(relaxed))`, whose value is `hard` exactly (the added term is 0, or 0 where `relaxed` is
+    infinite). An integer or boolean result that the relaxed program makes a float (a count, a truth
+    value) comes back as a float with the relaxed derivative; one that stays integer is `hard` as is."""
+    hard_leaves, treedef = jax.tree_util.tree_flatten(hard)
+    relaxed_leaves, relaxed_treedef = jax.tree_util.tree_flatten(relaxed)
+    if treedef != relaxed_treedef:
+        raise TypeError(f"straight_through: the hard program returns {treedef} and the relaxed one "
+                        f"{relaxed_treedef}; both must return the same structure")
+
+    def combine(h: Any, r: Any) -> Any:
+        h, r = jnp.asarray(h), jnp.asarray(r)
+        if not jnp.issubdtype(r.dtype, jnp.floating):
+            return h
+        if not jnp.issubdtype(h.dtype, jnp.floating):   # a count or a truth value, relaxed to a float
+            h = h.astype(r.dtype)
+        zero = jnp.where(jnp.isfinite(r), r - jax.lax.stop_gradient(r), 0.0)
+        return jax.lax.stop_gradient(h) + zero.astype(h.dtype)
+
+    return jax.tree_util.tree_unflatten(treedef, [combine(h, r) for h, r in zip(hard_leaves, relaxed_leaves)])
 
 
 def _add_note(err: Exception, fn: Callable, args: tuple, kwargs: dict) -> None:
@@ -220,7 +248,8 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     Every comparison of floating values becomes a probability under logistic noise of scale `1/beta`;
     `if` merges the states of both branches by that probability, `while` returns the state expected
     over its halting step (at most `max_iter` body runs), `min`/`max`/`abs` take their smooth forms.
-    `mode="hard"` computes exactly what CPython computes. Usable as `@relax`, `@relax(beta=5.0)` or
+    `mode="hard"` computes exactly what CPython computes; `mode="straight_through"` returns the hard
+    result with the relaxed program's derivatives. Usable as `@relax`, `@relax(beta=5.0)` or
     `relax(fn, mode="hard")`.
     """
     if fn is None:
