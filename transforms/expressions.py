@@ -9,6 +9,7 @@
     f(x, k=v)            ->  rj__.call(f, x, k=v)    # builtins get their relaxed versions
     a = f(a, i)          ->  a = rj__.call_rebinding((0,), f, a, i)   # marked by the aliases pass
     [0.0] * n            ->  rj__.repeat([0.0], n)   # n must be static
+    sharp(e, beta=b)     ->  rj__.call_sharp(sharp, lambda: e, b)   # e at inverse temperature b
 """
 from __future__ import annotations
 
@@ -38,6 +39,20 @@ def _thunk(body: gast.AST) -> gast.Lambda:
 def _is_runtime_call(node: gast.Call) -> bool:
     f = node.func
     return isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.value.id == RUNTIME
+
+
+def _sharp_arguments(node: gast.Call) -> tuple[gast.AST, gast.AST] | None:
+    """`(expr, beta)` of a call `sharp(expr, beta)` or `sharp(expr, beta=b)` (`relaxjax.sharp`, or
+    imported by that name; the runtime checks which function it is)."""
+    f = node.func
+    name = f.id if isinstance(f, gast.Name) else f.attr if isinstance(f, gast.Attribute) else None
+    if name != "sharp" or any(isinstance(a, gast.Starred) for a in node.args):
+        return None
+    if len(node.args) == 2 and not node.keywords:
+        return node.args[0], node.args[1]
+    if len(node.args) == 1 and [k.arg for k in node.keywords] == ["beta"]:
+        return node.args[0], node.keywords[0].value
+    return None
 
 
 class _Expressions(gast.NodeTransformer):
@@ -80,6 +95,10 @@ class _Expressions(gast.NodeTransformer):
         self.generic_visit(node)
         if _is_runtime_call(node):
             return node
+        sharp = _sharp_arguments(node)
+        if sharp is not None:
+            keyword = templates.constant(bool(node.keywords))
+            return _call(node, "call_sharp", node.func, _thunk(sharp[0]), sharp[1], keyword)
         rebound = getattr(node, "rj_rebinds", ())
         if rebound:   # `a = f(a, ...)`: the caller takes f's result in place of the list f may change
             new = gast.Call(func=_runtime("call_rebinding"),

@@ -317,3 +317,18 @@ def test_transforms_import_nothing_but_the_standard_library_gast_and_themselves(
                 [node.module] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert name.split(".")[0] in allowed or name.startswith("relaxjax.transforms"), (path, name)
+
+
+def test_sharp_becomes_an_expression_evaluated_at_its_own_beta():
+    out = run_pass(expressions, """
+        def f(a, b, t):
+            x = sharp(a < b, beta=2.0)
+            y = relaxjax.sharp(a < t, t)
+            z = sharp(a, b, c)
+    """)
+    assert same(out, """
+        def f(a, b, t):
+            x = rj__.call_sharp(sharp, lambda: rj__.lt(a, b), 2.0, True)
+            y = rj__.call_sharp(relaxjax.sharp, lambda: rj__.lt(a, t), t, False)
+            z = rj__.call(sharp, a, b, c)
+    """), out
