@@ -8,12 +8,13 @@
 See the README for the supported Python, the semantics and the options.
 """
 from relaxjax.api import RelaxedFunction, relax
+from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 from relaxjax.runtime.sharp import sharp
 from relaxjax.runtime.unfinished import MaxIterWarning
 from relaxjax.runtime.values import SoftBool
 from relaxjax.transforms.errors import ConversionError
 
-__all__ = ["ConversionError", "MaxIterWarning", "RelaxError", "RelaxedFunction", "SoftBool", "UndefinedVariableError",
-           "relax", "sharp"]
+__all__ = ["ConversionError", "Distribution", "MaxIterWarning", "RelaxError", "RelaxedFunction", "SoftBool",
+           "UndefinedVariableError", "relax", "sharp"]
 __version__ = "0.1.0"

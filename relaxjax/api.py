@@ -11,10 +11,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.conversion import convert
-from relaxjax.runtime import context
+from relaxjax.runtime import context, distributions
 from relaxjax.runtime.builtins import calling
 from relaxjax.runtime.errors import traceback_location
 from relaxjax.runtime import provenance
+from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -111,8 +112,9 @@ class RelaxedFunction:
     a traced argument: changing it never recompiles). `.source` is the generated code.
     """
 
-    def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int):
+    def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int, dist: str | Distribution = "logistic"):
         _check_options(beta, mode, max_iter)
+        self.dist = distributions.resolve(dist)
         if "beta" in _parameters(fn):
             raise ValueError(f"'{fn.__name__}' has a parameter named 'beta', which relaxjax reserves for the "
                              f"inverse temperature of a call; rename the parameter")
@@ -148,7 +150,7 @@ class RelaxedFunction:
         generated = self._converted.instantiate(self._fn)
         provenance.forget()
         try:
-            with context.options(beta=beta, mode=mode, max_iter=self.max_iter), calling(self._fn):
+            with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist), calling(self._fn):
                 return _to_output(generated(*args, **kwargs))
         except Exception as err:
             _add_note(err, self._fn, args, kwargs)
@@ -171,7 +173,7 @@ class RelaxedFunction:
         return self._jitted((treedef, static), dynamic, beta)
 
     def __repr__(self) -> str:
-        return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r}>"
+        return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r} dist={self.dist.name!r}>"
 
 
 def straight_through(hard: Any, relaxed: Any) -> Any:
@@ -233,19 +235,21 @@ def _parameters(fn: Callable) -> set[str]:
 
 
 @overload
-def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...) -> RelaxedFunction: ...
+def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
+          dist: str | Distribution = ...) -> RelaxedFunction: ...
 
 
 @overload
-def relax(fn: None = None, *, beta: float = ..., mode: str = ...,
-          max_iter: int = ...) -> Callable[[F], RelaxedFunction]: ...
+def relax(fn: None = None, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
+          dist: str | Distribution = ...) -> Callable[[F], RelaxedFunction]: ...
 
 
 def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxed",
-          max_iter: int = 100) -> Any:
+          max_iter: int = 100, dist: str | Distribution = "logistic") -> Any:
     """Convert a plain Python function into a relaxed, jit-compiled JAX function.
 
-    Every comparison of floating values becomes a probability under logistic noise of scale `1/beta`;
+    Every comparison of floating values becomes a probability under noise of scale `1/beta` (`dist`:
+    "logistic", "gaussian", "cauchy", "laplace" or a `relaxjax.Distribution`);
     `if` merges the states of both branches by that probability, `while` returns the state expected
     over its halting step (at most `max_iter` body runs), `min`/`max`/`abs` take their smooth forms.
     `mode="hard"` computes exactly what CPython computes; `mode="straight_through"` returns the hard
@@ -253,7 +257,7 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     `relax(fn, mode="hard")`.
     """
     if fn is None:
-        return lambda f: RelaxedFunction(f, beta, mode, max_iter)
+        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist)
     if not callable(fn):
         raise TypeError(f"relax expects a function defined with `def`, got {fn!r} ({type(fn).__name__})")
-    return RelaxedFunction(fn, beta, mode, max_iter)
+    return RelaxedFunction(fn, beta, mode, max_iter, dist)

@@ -1,6 +1,5 @@
 """relaxjax.sharp(expr, beta=b): one expression relaxed at its own inverse temperature."""
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 

@@ -19,9 +19,9 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
-    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp", "current", "eq", "exit_", "finish", "then",
-    "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp", "if_outcome", "if_stmt",
-    "int_", "le", "len_", "list_append", "list_extend", "list_reverse", "list_sort", "lt", "max_", "merge",
-    "min_", "ne", "not_", "options", "or_", "range_", "repeat", "restore_rows", "row_key", "setitem", "truth", "while_exit_stmt",
-    "while_stmt",
+    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp",
+    "current", "eq", "exit_", "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt",
+    "hoist_rows", "if_exp", "if_outcome", "if_stmt", "int_", "le", "len_", "list_append", "list_extend",
+    "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "ne", "not_", "options", "or_", "range_", "repeat",
+    "restore_rows", "row_key", "setitem", "then", "truth", "while_exit_stmt", "while_stmt",
 ]

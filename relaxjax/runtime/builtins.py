@@ -61,7 +61,7 @@ def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: st
     opts = context.current()
     if opts.hard or not jnp.issubdtype(values.dtype, jnp.floating):
         return jnp.min(values, axis=0) if sign > 0 else jnp.max(values, axis=0)
-    weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0)
+    weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0, dist=opts.dist)
     return relaxations.weighted_sum(weights, values, axis=0)
 
 
@@ -79,7 +79,7 @@ def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) 
         values = jnp.stack([jnp.asarray(unwrap(k)) for k in keys])
         best = jnp.argmin(values) if sign > 0 else jnp.argmax(values)
         return jnp.asarray([unwrap(i) for i in items])[best]
-    weights = relaxations.softmin_weights(sign * jnp.stack([as_float(k) for k in keys]), opts.beta)
+    weights = relaxations.softmin_weights(sign * jnp.stack([as_float(k) for k in keys]), opts.beta, dist=opts.dist)
     if items == list(range(len(items))):
         return SoftIndex(weights)
     return relaxations.weighted_sum(weights, jnp.stack([as_float(i) for i in items]))
@@ -100,7 +100,7 @@ def _arg_extremum(exact: Callable, a: Any, axis: Any, kwargs: dict, sign: float)
     opts = context.current()
     if opts.hard or kwargs or not jnp.issubdtype(values.dtype, jnp.floating) or values.ndim != 1:
         return exact(values, axis=axis, **kwargs)
-    return SoftIndex(relaxations.softmin_weights(sign * values, opts.beta))
+    return SoftIndex(relaxations.softmin_weights(sign * values, opts.beta, dist=opts.dist))
 
 
 def min_(*args: Any, **kwargs: Any) -> Any:
@@ -120,7 +120,7 @@ def abs_(x: Any) -> Any:
     opts = context.current()
     if opts.hard or not is_floating(x):
         return jnp.abs(unwrap(x))
-    return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta)
+    return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
 
 
 def len_(x: Any) -> int:

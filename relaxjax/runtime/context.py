@@ -1,4 +1,4 @@
-"""The options a relaxed function is being traced with (beta, mode, max_iter).
+"""The options a relaxed function is being traced with (beta, mode, max_iter, dist).
 
 Operators read them from here instead of taking them as arguments, so that generated code stays close
 to the user's source. `RelaxedFunction` pushes the options around each trace; tests of single operators
@@ -11,6 +11,8 @@ import dataclasses
 import threading
 from typing import Any, Iterator
 
+from relaxjax.runtime.distributions import LOGISTIC, Distribution
+
 MODES = ("relaxed", "hard", "straight_through")   # the last runs the first two (api.py)
 
 
@@ -18,13 +20,14 @@ MODES = ("relaxed", "hard", "straight_through")   # the last runs the first two 
 class Options:
     """What one trace of a relaxed function runs with.
 
-    `beta` may be a traced value (it is an argument of the jitted function); `mode` and `max_iter` are
-    structural and change the compiled program.
+    `beta` may be a traced value (it is an argument of the jitted function); `mode`, `max_iter` and
+    `dist` (the noise distribution) are structural and change the compiled program.
     """
 
     beta: Any = 10.0
     mode: str = "relaxed"
     max_iter: int = 100
+    dist: Distribution = LOGISTIC
 
     @property
     def hard(self) -> bool:

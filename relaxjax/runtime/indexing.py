@@ -80,7 +80,7 @@ def _weights(i: Any, size: int) -> Any:
             raise RelaxError(f"a position distribution over {i.weights.shape[-1]} places indexes an axis of "
                              f"length {size}")
         return i.weights
-    return relaxations.index_weights(unwrap(i), size, context.current().beta)
+    return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
 
 
 def _check_index(i: Any) -> None:

@@ -2,8 +2,8 @@
 
 | source | static | hard traced | soft traced (relaxed mode) |
 | --- | --- | --- | --- |
-| `a < b` (`lt`) | Python | `jnp.less` | `SoftBool(sigmoid(beta * (b - a)))` |
-| `a == b` (`eq`) | Python | `jnp.equal` | `SoftBool(sech(beta * (a - b) / 2) ** 2)` |
+| `a < b` (`lt`) | Python | `jnp.less` | `SoftBool(sigmoid(beta * (b - a)))` (the noise's CDF) |
+| `a == b` (`eq`) | Python | `jnp.equal` | `SoftBool(sech(beta * (a - b) / 2) ** 2)` (its density / density at 0) |
 | `not p` | Python | `~p` | `1 - p` |
 | `a and b` | Python (short-circuit) | `b if a else a` | the same, as an expectation: `p * q` for bools |
 | `a or b` | Python (short-circuit) | `a if a else b` | `p + q - p * q` for bools |
@@ -28,7 +28,7 @@ def _compare(op: Callable, soft: Callable, a: Any, b: Any) -> Any:
         return op(a, b)
     opts = context.current()
     if not opts.hard and (is_floating(a) or is_floating(b)):
-        return SoftBool(soft(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)), opts.beta))
+        return SoftBool(soft(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)), opts.beta, opts.dist))
     return op(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)))
 
 
@@ -44,12 +44,12 @@ def le(a: Any, b: Any) -> Any:
 
 def gt(a: Any, b: Any) -> Any:
     """`a > b`; relaxed: sigmoid(beta * (a - b))."""
-    return _compare(operator.gt, lambda x, y, beta: relaxations.p_less(y, x, beta), a, b)
+    return _compare(operator.gt, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b)
 
 
 def ge(a: Any, b: Any) -> Any:
     """`a >= b`; relaxed: the same value as `a > b`."""
-    return _compare(operator.ge, lambda x, y, beta: relaxations.p_less(y, x, beta), a, b)
+    return _compare(operator.ge, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b)
 
 
 def _bool_vs_softbool(a: Any, b: Any) -> Any:

@@ -1,4 +1,5 @@
-"""The closed forms of DESIGN.md §1 under logistic noise of scale 1/beta, in numerically stable form.
+"""The closed forms of DESIGN.md §1 under noise of scale 1/beta (logistic unless `dist` says otherwise,
+see distributions.py), in numerically stable form.
 
 Each function takes plain arrays and returns arrays; dispatch on the kind of value happens in the
 operators that call them.
@@ -6,13 +7,12 @@ operators that call them.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-_LOG4 = math.log(4.0)
+from relaxjax.runtime.distributions import LOGISTIC, Distribution
 
 
 def difference(a: Any, b: Any) -> Any:
@@ -20,18 +20,15 @@ def difference(a: Any, b: Any) -> Any:
     return jnp.where(a == b, 0.0, b - a)
 
 
-def p_less(a: Any, b: Any, beta: Any) -> Any:
-    """P(a + e < b) = sigmoid(beta * (b - a)); `<=` gets the same value (ties are 1/2)."""
-    return jax.nn.sigmoid(beta * difference(a, b))
+def p_less(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
+    """P(a + e / beta < b) = cdf(beta * (b - a)) (logistic: sigmoid); `<=` gets the same value (ties 1/2)."""
+    return dist.cdf(beta * difference(a, b))
 
 
-def p_equal(a: Any, b: Any, beta: Any) -> Any:
-    """sech(beta * (a - b) / 2) ** 2, the logistic density scaled to 1 at a == b.
-
-    Computed as 4 sigmoid(z) sigmoid(-z) in log space, so no overflow at any beta.
-    """
-    z = beta * difference(a, b)
-    return jnp.exp(_LOG4 + jax.nn.log_sigmoid(z) + jax.nn.log_sigmoid(-z))
+def p_equal(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
+    """The density of the noise at beta * (a - b) over its density at 0: 1 at a == b (logistic:
+    sech(beta * (a - b) / 2) ** 2, computed in log space, so no overflow at any beta)."""
+    return dist.density_ratio(beta * difference(a, b))
 
 
 def mix(p: Any, a: Any, b: Any) -> Any:
@@ -60,11 +57,13 @@ def _mix_jvp(primals: tuple, tangents: tuple) -> tuple:
     return out, jnp.broadcast_to(slope * dp + p * da + (1 - p) * db, out.shape)
 
 
-def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:
-    """softmax(-beta * values) along `axis`: the probability that each value is the smallest.
-
-    With two values this equals `p_less`; values of +inf get weight 0 (all +inf: uniform weights).
-    """
+def softmin_weights(values: Any, beta: Any, axis: int = 0, dist: Distribution = LOGISTIC) -> Any:
+    """The weight of each value in the relaxed minimum along `axis`: softmax(-beta * values) for the
+    logistic distribution; for another, the weights of the relaxed loop `m = x[0]; for v in x[1:]:
+    if v < m: m = v` (see distributions.py). With two values both are the `if` form; values of +inf get
+    weight 0 (all +inf: uniform weights for the logistic, the first value's for the loop)."""
+    if dist is not LOGISTIC:
+        return _sequential_min_weights(jnp.asarray(values), beta, axis, dist)
     # Logits are -beta * (x - min x): 0 at the smallest value, exactly. With -beta * x instead, XLA on
     # CPU contracts `beta * x - max` into one fused multiply-add whose rounding differs from the
     # rounded logits the max came from by up to half an ulp of beta * x: exp overflows (NaN weights)
@@ -78,6 +77,22 @@ def softmin_weights(values: Any, beta: Any, axis: int = 0) -> Any:
     all_inf = jnp.isposinf(low)   # every value +inf: uniform weights
     e = jnp.exp(jnp.where(all_inf, 0.0, -beta * gap))
     return e / jnp.sum(e, axis=axis, keepdims=True)
+
+
+def _sequential_min_weights(values: Any, beta: Any, axis: int, dist: Distribution) -> Any:
+    v = jnp.moveaxis(values, axis, 0)
+    dtype = jnp.result_type(v, float)
+    v = v.astype(dtype)
+    positions = jnp.arange(v.shape[0]).reshape((-1,) + (1,) * (v.ndim - 1))
+
+    def step(carry: tuple, k: Any) -> tuple:
+        low, weights = carry
+        keep = p_less(low, v[k], beta, dist)   # P(low <= v[k]): the first of equal values stays, as in Python
+        return (mix(keep, low, v[k]), mix(keep, weights, (positions == k).astype(dtype))), None
+
+    start = (v[0], (positions == 0).astype(dtype) * jnp.ones_like(v))
+    _, weights = jax.lax.scan(step, start, jnp.arange(1, v.shape[0]))[0]
+    return jnp.moveaxis(weights, 0, axis)
 
 
 def weighted_sum(weights: Any, values: Any, axis: int = 0) -> Any:
@@ -103,19 +118,22 @@ def _weighted_sum_jvp(axis: int, primals: tuple, tangents: tuple) -> tuple:
     return out, jnp.broadcast_to(tangent, out.shape)
 
 
-def soft_abs(x: Any, beta: Any) -> Any:
-    """The `if` form of abs: x * P(x > 0) - x * P(x < 0) = x * tanh(beta * x / 2)."""
-    return x * jnp.tanh(beta * x / 2)
+def soft_abs(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
+    """The `if` form of abs: x * P(x > 0) - x * P(x < 0) (logistic: x * tanh(beta * x / 2))."""
+    z = beta * x
+    if dist is LOGISTIC:
+        return x * jnp.tanh(z / 2)
+    return x * (dist.cdf(z) - dist.cdf(-z))
 
 
-def index_weights(index: Any, size: int, beta: Any) -> Any:
+def index_weights(index: Any, size: int, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     """P(round(index + e) = j) for j in 0..size-1, the tails folded onto the first and last position.
 
-    Differences of logistic CDFs at j +- 1/2; returns an array of shape `index.shape + (size,)`.
+    Differences of the noise's CDF at j +- 1/2; returns an array of shape `index.shape + (size,)`.
     """
     index = jnp.asarray(index)[..., None]
     edges = jnp.arange(size - 1, dtype=index.dtype) + 0.5
-    cdf = jax.nn.sigmoid(beta * (edges - index))
+    cdf = dist.cdf(beta * (edges - index))
     ones = jnp.ones_like(cdf[..., :1])
     upper = jnp.concatenate([cdf, ones], axis=-1)
     lower = jnp.concatenate([jnp.zeros_like(ones), cdf], axis=-1)
