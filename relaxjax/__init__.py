@@ -7,7 +7,7 @@
 
 See the README for the supported Python, the semantics and the options.
 """
-from relaxjax.api import RelaxedFunction, relax
+from relaxjax.api import Explanation, RelaxedFunction, explain, relax
 from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 from relaxjax.runtime.sharp import sharp
@@ -15,6 +15,6 @@ from relaxjax.runtime.unfinished import MaxIterWarning
 from relaxjax.runtime.values import SoftBool
 from relaxjax.transforms.errors import ConversionError
 
-__all__ = ["ConversionError", "Distribution", "MaxIterWarning", "RelaxError", "RelaxedFunction", "SoftBool",
-           "UndefinedVariableError", "relax", "sharp"]
+__all__ = ["ConversionError", "Distribution", "Explanation", "MaxIterWarning", "RelaxError", "RelaxedFunction",
+           "SoftBool", "UndefinedVariableError", "explain", "relax", "sharp"]
 __version__ = "0.1.0"

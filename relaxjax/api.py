@@ -12,6 +12,7 @@ import numpy as np
 
 from relaxjax.conversion import convert
 from relaxjax.runtime import context, distributions
+from relaxjax.runtime import explain as explain_mod
 from relaxjax.runtime.builtins import calling
 from relaxjax.runtime.errors import traceback_location
 from relaxjax.runtime import provenance
@@ -174,6 +175,50 @@ class RelaxedFunction:
 
     def __repr__(self) -> str:
         return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r} dist={self.dist.name!r}>"
+
+
+class Explanation:
+    """What `explain` found: `events`, one per `if`, loop and `while` that ran, in source order; each
+    with `where` (file:line), `what`, `how` (every way it was traced) and, for a bounded loop,
+    `running` (the probability still running after its last pass, each time it ran)."""
+
+    def __init__(self, title: str, events: list[explain_mod.Event]):
+        self.title, self.events = title, events
+
+    def __str__(self) -> str:
+        lines = [self.title]
+        for e in self.events:
+            lines.append(f"  {e.where}  {e.what}: {e.line()}")
+            lines += [f"      {how}" for how in e.how]
+            if e.running:
+                lines.append(f"      still running after the last pass: {max(e.running):.3g} (largest over "
+                             f"{len(e.running)} run{'s' if len(e.running) > 1 else ''})")
+        if len(lines) == 1:
+            lines.append("  no if, for or while ran on traced values")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def explain(fn: Callable, *args: Any, **kwargs: Any) -> Explanation:
+    """Run `fn` (a relaxed function, or a plain one relaxed with `relax`'s defaults) on these arguments
+    (`beta=` too) and report, for every `if`, `for` and `while` in its source and the functions it
+    calls, how it ran: in Python, exactly, or relaxed (and which variables a relaxed `if` merged), how
+    each loop was lowered (unrolled, scanned, masked, bounded at `max_iter`), and for a bounded loop the
+    probability still running after its last pass on these inputs."""
+    relaxed = fn if isinstance(fn, RelaxedFunction) else relax(fn)
+    fresh = RelaxedFunction(relaxed._fn, relaxed._beta, relaxed.mode, relaxed.max_iter, relaxed.dist)
+    with explain_mod.recording() as recorder:
+        jax.block_until_ready(fresh(*args, **kwargs))
+        jax.effects_barrier()
+
+    def order(e: explain_mod.Event) -> tuple:
+        file, _, line = e.where.rpartition(":")
+        return (file, int(line) if line.isdigit() else 0)
+
+    title = (f"relaxjax.explain: {relaxed._fn.__qualname__}, mode={relaxed.mode!r}, "
+             f"beta={kwargs.get('beta', relaxed.beta)!r}, dist={relaxed.dist.name!r}")
+    return Explanation(title, sorted(recorder.events.values(), key=order))
 
 
 def straight_through(hard: Any, relaxed: Any) -> Any:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from relaxjax.runtime import explain
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge, merge_states
+from relaxjax.runtime.values import SoftBool
 
 
 def if_stmt(test: Any, body: Callable[..., tuple], orelse: Callable[..., tuple], state: tuple,
@@ -18,8 +20,19 @@ def if_stmt(test: Any, body: Callable[..., tuple], orelse: Callable[..., tuple],
     """`if test: body else: orelse`, where each branch maps the state tuple to the new state tuple."""
     t = truth(test)
     if isinstance(t, bool):
+        explain.note("if", "static test: one branch ran, in Python")
         return body(*state) if t else orelse(*state)
-    return merge_states(t, body(*state), orelse(*state), names)
+    a, b = body(*state), orelse(*state)
+    _note_merge("if", t, names, a, b)
+    return merge_states(t, a, b, names)
+
+
+def _note_merge(what: str, t: Any, names: tuple[str, ...], a: tuple, b: tuple) -> None:
+    merged = ", ".join(explain.merged_names(names, a, b)) or "nothing"
+    if isinstance(t, SoftBool):
+        explain.note(what, f"soft test: both branches ran and were mixed by its probability; merged {merged}")
+    else:
+        explain.note(what, f"hard traced test: both branches ran, one selected exactly; merged {merged}")
 
 
 def if_exp(test: Any, body: Callable[[], Any], orelse: Callable[[], Any]) -> Any:
@@ -27,4 +40,6 @@ def if_exp(test: Any, body: Callable[[], Any], orelse: Callable[[], Any]) -> Any
     t = truth(test)
     if isinstance(t, bool):
         return body() if t else orelse()
+    explain.note("conditional expression", "soft test: both values mixed by its probability" if isinstance(
+        t, SoftBool) else "hard traced test: both values computed, one selected exactly")
     return merge(t, body(), orelse(), "a conditional expression")

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, loops, unfinished
+from relaxjax.runtime import context, explain, loops, unfinished
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import SoftBool, Undefined
@@ -108,7 +108,10 @@ def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Ou
     """`if test: body else: orelse` where both branches end the loop body (they return outcomes)."""
     t = truth(test)
     if isinstance(t, bool):
+        explain.note("if", "static test: one branch ran, in Python")
         return body(*state) if t else orelse(*state)
+    explain.note("if", "soft test around a break, continue or return: both branches ran, their outcomes mixed"
+                 if isinstance(t, SoftBool) else "hard traced test around a break, continue or return: exact")
     return _mix(t, body(*state), orelse(*state), names)
 
 
@@ -183,16 +186,19 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
             item, active = item_and_active(k)
             return _mix(active, body(item, *s), go(s), names)
 
+        explain.note("for", f"a traced bound: one scan of {trips} steps, the steps past the real bound masked")
         out = _scanned(masked, state, names, xs, trips)[0] if trips else go(state)
         return out if returns else out.k
     plan = loops.scan_plan(iterable)
     if plan is not None:
         try:
             out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])[0]
+            explain.note("for", f"one scan of {plan[2]} steps, carrying the probability that it still runs")
             return out if returns else out.k
         except loops.UNROLL_INSTEAD:
             pass
     passes = [lambda s, item=item: body(item, *s) for item in loops.python_items(iterable)]
+    explain.note("for", f"unrolled while tracing ({len(passes)} passes)")
     out = _unrolled(passes, state, names)
     return out if returns else out.k
 
@@ -214,6 +220,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
         if not isinstance(c, bool):
             break
         if not c:
+            explain.note("while", "static test: ran in Python")
             return go(state) if returns else state
         out = body(*state)
         if not all(isinstance(q, bool) for q, _ in out.exits.values()):
@@ -225,6 +232,8 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
     if done == max_iter:
         unfinished.report(True, "this `while` loop")
         return go(state) if returns else state
+    explain.note("while", f"traced test: at most max_iter={max_iter} passes, the state expected over the "
+                          f"halting pass")
     try:
         out, running = _scanned(step, state, names, None, max_iter - done)
     except loops.UNROLL_INSTEAD:

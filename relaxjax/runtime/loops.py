@@ -34,7 +34,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from relaxjax.runtime import context, unfinished
+from relaxjax.runtime import context, explain, unfinished
 from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_of, unflatten
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import getitem
@@ -155,10 +155,13 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
         final, _ = scan(lambda s, x: (body(item_of(x), *s), ()), state, names, xs, length=length)
     except UNROLL_INSTEAD:
         return _unrolled(python_items(iterable), body, state)
+    explain.note("for", f"one scan of {length} steps")
     return final
 
 
 def _unrolled(items: Any, body: Callable[..., tuple], state: tuple) -> tuple:
+    items = list(items)
+    explain.note("for", f"unrolled while tracing ({len(items)} passes)")
     for item in items:
         state = body(item, *state)
     return state
@@ -278,6 +281,7 @@ def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any,
 def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
                   names: tuple[str, ...]) -> tuple:
     xs, item_and_active, trips = masked_range_plan(rng)
+    explain.note("for", f"a traced bound: one scan of {trips} steps, the steps past the real bound masked")
     if trips == 0:
         return state
 
@@ -338,6 +342,9 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
                 state, running = _scanned_while(test, body, state, names, *plan)
                 running = running if plan[0] >= budget else None   # else the test became static False
                 break
+    explain.note("while", "static test: ran in Python" if not exits else
+                 f"traced test: at most max_iter={max_iter} passes, the state expected over the halting pass"
+                 if running is not None else "traced test, until the test became static False")
     if running is not None:
         unfinished.report(_all_of([c for c, _ in exits] + [running]), "this `while` loop")
     for c, s in reversed(exits):

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context
+from relaxjax.runtime import context, explain
 from relaxjax.runtime.errors import user_location
 
 THRESHOLD = 1e-3
@@ -42,3 +42,4 @@ def report(running: Any, what: str) -> None:
                           MaxIterWarning, stacklevel=2)
 
     jax.debug.callback(warn, jnp.asarray(running, dtype=jnp.result_type(float)))
+    explain.watch("while" if "while" in what else "for", running)
