@@ -44,6 +44,7 @@ import gast
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, target_names
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
+from relaxjax.transforms.returns import MARKER   # a `return` inside a loop, left by the returns pass
 
 
 def _function(name: str, params: list[str], body: list[gast.stmt], origin: gast.AST) -> gast.FunctionDef:
@@ -64,7 +65,6 @@ def _state_call(names: list[str], call: str, origin: gast.AST, **subs: gast.AST)
     return templates.replace(f"({state}) = {line}" if names else line, origin, **subs)
 
 
-MARKER = "rjtmp_return"   # a `return` inside a loop, left by the returns pass
 
 
 def _is_marker(stmt: gast.stmt) -> bool:

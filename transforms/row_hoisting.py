@@ -26,9 +26,9 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
+from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
 
 HOISTED = "hoisted_rows"
-_RETURN_MARKER = TEMP_PREFIX + "return"
 _KEY_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Load, gast.operator, gast.unaryop)
 
 

@@ -20,7 +20,7 @@ def if_stmt(test: Any, body: Callable[..., tuple], orelse: Callable[..., tuple],
     """`if test: body else: orelse`, where each branch maps the state tuple to the new state tuple."""
     t = truth(test)
     if isinstance(t, bool):
-        explain.note("if", "static test: one branch ran, in Python")
+        explain.note("if", explain.STATIC_IF)
         return body(*state) if t else orelse(*state)
     a, b = body(*state), orelse(*state)
     _note_merge("if", t, names, a, b)

@@ -16,13 +16,14 @@ Gaussian's 1, the Cauchy's is undefined), so a good `beta` for one is not one fo
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
 from jax.scipy.special import ndtr
 
-_LOG4 = float(jnp.log(4.0))
+_LOG4 = math.log(4.0)
 
 
 @dataclasses.dataclass(frozen=True)

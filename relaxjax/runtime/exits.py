@@ -108,7 +108,7 @@ def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Ou
     """`if test: body else: orelse` where both branches end the loop body (they return outcomes)."""
     t = truth(test)
     if isinstance(t, bool):
-        explain.note("if", "static test: one branch ran, in Python")
+        explain.note("if", explain.STATIC_IF)
         return body(*state) if t else orelse(*state)
     explain.note("if", "soft test around a break, continue or return: both branches ran, their outcomes mixed"
                  if isinstance(t, SoftBool) else "hard traced test around a break, continue or return: exact")
@@ -186,7 +186,7 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
             item, active = item_and_active(k)
             return _mix(active, body(item, *s), go(s), names)
 
-        explain.note("for", f"a traced bound: one scan of {trips} steps, the steps past the real bound masked")
+        explain.note("for", explain.masked(trips))
         out = _scanned(masked, state, names, xs, trips)[0] if trips else go(state)
         return out if returns else out.k
     plan = loops.scan_plan(iterable)
@@ -198,7 +198,7 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
         except loops.UNROLL_INSTEAD:
             pass
     passes = [lambda s, item=item: body(item, *s) for item in loops.python_items(iterable)]
-    explain.note("for", f"unrolled while tracing ({len(passes)} passes)")
+    explain.note("for", explain.unrolled(len(passes)))
     out = _unrolled(passes, state, names)
     return out if returns else out.k
 
@@ -220,7 +220,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
         if not isinstance(c, bool):
             break
         if not c:
-            explain.note("while", "static test: ran in Python")
+            explain.note("while", explain.STATIC_WHILE)
             return go(state) if returns else state
         out = body(*state)
         if not all(isinstance(q, bool) for q, _ in out.exits.values()):
@@ -232,8 +232,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
     if done == max_iter:
         unfinished.report(True, "this `while` loop")
         return go(state) if returns else state
-    explain.note("while", f"traced test: at most max_iter={max_iter} passes, the state expected over the "
-                          f"halting pass")
+    explain.note("while", explain.bounded(max_iter))
     try:
         out, running = _scanned(step, state, names, None, max_iter - done)
     except loops.UNROLL_INSTEAD:

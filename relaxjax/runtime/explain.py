@@ -21,6 +21,21 @@ from relaxjax.runtime.errors import user_location
 
 _active = threading.local()
 
+STATIC_IF = "static test: one branch ran, in Python"
+STATIC_WHILE = "static test: ran in Python"
+
+
+def unrolled(passes: int) -> str:
+    return f"unrolled while tracing ({passes} passes)"
+
+
+def masked(trips: int) -> str:
+    return f"a traced bound: one scan of {trips} steps, the steps past the real bound masked"
+
+
+def bounded(max_iter: int) -> str:
+    return f"traced test: at most max_iter={max_iter} passes, the state expected over the halting pass"
+
 
 @dataclasses.dataclass
 class Event:

@@ -161,7 +161,7 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
 
 def _unrolled(items: Any, body: Callable[..., tuple], state: tuple) -> tuple:
     items = list(items)
-    explain.note("for", f"unrolled while tracing ({len(items)} passes)")
+    explain.note("for", explain.unrolled(len(items)))
     for item in items:
         state = body(item, *state)
     return state
@@ -281,7 +281,7 @@ def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any,
 def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
                   names: tuple[str, ...]) -> tuple:
     xs, item_and_active, trips = masked_range_plan(rng)
-    explain.note("for", f"a traced bound: one scan of {trips} steps, the steps past the real bound masked")
+    explain.note("for", explain.masked(trips))
     if trips == 0:
         return state
 
@@ -342,9 +342,8 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
                 state, running = _scanned_while(test, body, state, names, *plan)
                 running = running if plan[0] >= budget else None   # else the test became static False
                 break
-    explain.note("while", "static test: ran in Python" if not exits else
-                 f"traced test: at most max_iter={max_iter} passes, the state expected over the halting pass"
-                 if running is not None else "traced test, until the test became static False")
+    explain.note("while", explain.STATIC_WHILE if not exits else explain.bounded(max_iter) if running is not None
+                 else "traced test, until the test became static False")
     if running is not None:
         unfinished.report(_all_of([c for c, _ in exits] + [running]), "this `while` loop")
     for c, s in reversed(exits):
