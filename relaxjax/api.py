@@ -1,6 +1,7 @@
 """`relax`: a plain Python algorithm in, a relaxed, jit-compiled JAX function out."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import numbers
@@ -11,22 +12,23 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.conversion import convert
-from relaxjax.runtime import context, distributions
+from relaxjax.runtime import context, distributions, sampling
 from relaxjax.runtime import explain as explain_mod
 from relaxjax.runtime.builtins import calling
 from relaxjax.runtime.errors import traceback_location
 from relaxjax.runtime import provenance
 from relaxjax.runtime.distributions import Distribution
-from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _check_options(beta: Any, mode: str, max_iter: int) -> None:
+def _check_options(beta: Any, mode: str, max_iter: int, samples: int) -> None:
     if mode not in context.MODES:
         raise ValueError(f"mode must be one of {context.MODES}, got {mode!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-        raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
+    for name, value in (("max_iter", max_iter), ("samples", samples)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     _check_beta(beta)
 
 
@@ -97,6 +99,8 @@ def _to_output(x: Any) -> Any:
         return x.prob
     if isinstance(x, BoundedInt):
         return x.value
+    if isinstance(x, SoftIndex):   # a relaxed argmin returned as it is: its expected position
+        return x.expected()
     if isinstance(x, (list, tuple)):
         return type(x)(_to_output(v) for v in x)
     if isinstance(x, dict):
@@ -110,16 +114,20 @@ class RelaxedFunction:
     """A relaxed, jit-compiled version of a plain Python function (made by `relax`).
 
     Call it like the original function; `beta=` overrides the inverse temperature for one call (it is
-    a traced argument: changing it never recompiles). `.source` is the generated code.
+    a traced argument: changing it never recompiles). In mode "sampled" a call also takes `key=`, the
+    PRNG key of the draws. `.source` is the generated code.
     """
 
-    def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int, dist: str | Distribution = "logistic"):
-        _check_options(beta, mode, max_iter)
+    def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int, dist: str | Distribution = "logistic",
+                 samples: int = 1000):
+        _check_options(beta, mode, max_iter, samples)
         self.dist = distributions.resolve(dist)
-        if "beta" in _parameters(fn):
-            raise ValueError(f"'{fn.__name__}' has a parameter named 'beta', which relaxjax reserves for the "
-                             f"inverse temperature of a call; rename the parameter")
-        self._fn, self._beta, self.mode, self.max_iter = fn, beta, mode, max_iter
+        reserved = ("beta", "key") if mode == "sampled" else ("beta",)
+        for name in reserved:
+            if name in _parameters(fn):
+                raise ValueError(f"'{fn.__name__}' has a parameter named '{name}', which relaxjax reserves for "
+                                 f"the {_RESERVED[name]} of a call; rename the parameter")
+        self._fn, self._beta, self.mode, self.max_iter, self.samples = fn, beta, mode, max_iter, samples
         self._converted = convert(fn)
         self._signature = _signature(fn)
         self.trace_count = 0
@@ -136,7 +144,7 @@ class RelaxedFunction:
         """The default inverse temperature."""
         return self._beta
 
-    def _traced(self, static: tuple, dynamic: list, beta: Any) -> Any:
+    def _traced(self, static: tuple, dynamic: list, beta: Any, key: Any) -> Any:
         self.trace_count += 1
         treedef, static_leaves = static
         leaves, it = [], iter(dynamic)
@@ -145,13 +153,19 @@ class RelaxedFunction:
         args, kwargs = jax.tree_util.tree_unflatten(treedef, leaves)
         if self.mode == "straight_through":
             return straight_through(self._run(args, kwargs, beta, "hard"), self._run(args, kwargs, beta, "relaxed"))
+        if self.mode == "sampled":
+            draws = jax.vmap(lambda k: self._run(args, kwargs, beta, "sampled", k),
+                             axis_name=sampling.AXIS)(jax.random.split(key, self.samples))
+            return jax.tree_util.tree_map(_mean_of_samples, draws)
         return self._run(args, kwargs, beta, self.mode)
 
-    def _run(self, args: tuple, kwargs: dict, beta: Any, mode: str) -> Any:
+    def _run(self, args: tuple, kwargs: dict, beta: Any, mode: str, key: Any = None) -> Any:
         generated = self._converted.instantiate(self._fn)
         provenance.forget()
+        drawing = sampling.drawing(key) if mode == "sampled" else contextlib.nullcontext()
         try:
-            with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist), calling(self._fn):
+            with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist), calling(self._fn), \
+                    drawing:
                 return _to_output(generated(*args, **kwargs))
         except Exception as err:
             _add_note(err, self._fn, args, kwargs)
@@ -164,6 +178,9 @@ class RelaxedFunction:
             beta = self._beta
         else:
             _check_beta(beta)
+        key = kwargs.pop("key", None) if self.mode == "sampled" else None
+        if self.mode == "sampled":
+            _check_key(key)
         _check_arguments(self._fn, self._signature, args, kwargs)
         args, kwargs = [_to_array(a) for a in args], {k: _to_array(v) for k, v in kwargs.items()}
         leaves, treedef = jax.tree_util.tree_flatten((tuple(args), kwargs))
@@ -171,10 +188,31 @@ class RelaxedFunction:
         dynamic = [x for x in leaves if not _is_static_arg(x)]
         if isinstance(beta, numbers.Real):   # weakly typed, so float32 programs stay float32
             beta = jnp.asarray(float(beta))
-        return self._jitted((treedef, static), dynamic, beta)
+        return self._jitted((treedef, static), dynamic, beta, key)
 
     def __repr__(self) -> str:
-        return f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r} dist={self.dist.name!r}>"
+        samples = f" samples={self.samples}" if self.mode == "sampled" else ""
+        return (f"<relaxed {self._fn.__qualname__} mode={self.mode!r} beta={self._beta!r} "
+                f"dist={self.dist.name!r}{samples}>")
+
+
+def _mean_of_samples(x: Any) -> Any:
+    """The estimate from the samples along axis 0: a count or truth value becomes a float mean."""
+    dtype = x.dtype if jnp.issubdtype(x.dtype, jnp.floating) else jnp.result_type(float)
+    return jnp.mean(x, axis=0, dtype=dtype)
+
+
+_RESERVED = {"beta": "inverse temperature", "key": "PRNG key (mode='sampled')"}
+
+
+def _check_key(key: Any) -> None:
+    if key is None:
+        raise TypeError("mode='sampled' draws its decisions at random: pass a PRNG key, "
+                        "f(..., key=jax.random.key(0))")
+    dtype = getattr(key, "dtype", None)
+    if dtype is None or not (jnp.issubdtype(dtype, jax.dtypes.prng_key) or
+                             (dtype == jnp.uint32 and getattr(key, "shape", None) == (2,))):
+        raise TypeError(f"key must be a PRNG key (jax.random.key(seed) or jax.random.PRNGKey(seed)), got {key!r}")
 
 
 class Explanation:
@@ -207,7 +245,8 @@ def explain(fn: Callable, *args: Any, **kwargs: Any) -> Explanation:
     each loop was lowered (unrolled, scanned, masked, bounded at `max_iter`), and for a bounded loop the
     probability still running after its last pass on these inputs."""
     relaxed = fn if isinstance(fn, RelaxedFunction) else relax(fn)
-    fresh = RelaxedFunction(relaxed._fn, relaxed._beta, relaxed.mode, relaxed.max_iter, relaxed.dist)
+    fresh = RelaxedFunction(relaxed._fn, relaxed._beta, relaxed.mode, relaxed.max_iter, relaxed.dist,
+                            relaxed.samples)
     with explain_mod.recording() as recorder:
         jax.block_until_ready(fresh(*args, **kwargs))
         jax.effects_barrier()
@@ -281,16 +320,16 @@ def _parameters(fn: Callable) -> set[str]:
 
 @overload
 def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ...) -> RelaxedFunction: ...
+          dist: str | Distribution = ..., samples: int = ...) -> RelaxedFunction: ...
 
 
 @overload
 def relax(fn: None = None, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ...) -> Callable[[F], RelaxedFunction]: ...
+          dist: str | Distribution = ..., samples: int = ...) -> Callable[[F], RelaxedFunction]: ...
 
 
 def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxed",
-          max_iter: int = 100, dist: str | Distribution = "logistic") -> Any:
+          max_iter: int = 100, dist: str | Distribution = "logistic", samples: int = 1000) -> Any:
     """Convert a plain Python function into a relaxed, jit-compiled JAX function.
 
     Every comparison of floating values becomes a probability under noise of scale `1/beta` (`dist`:
@@ -298,11 +337,13 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     `if` merges the states of both branches by that probability, `while` returns the state expected
     over its halting step (at most `max_iter` body runs), `min`/`max`/`abs` take their smooth forms.
     `mode="hard"` computes exactly what CPython computes; `mode="straight_through"` returns the hard
-    result with the relaxed program's derivatives. Usable as `@relax`, `@relax(beta=5.0)` or
-    `relax(fn, mode="hard")`.
+    result with the relaxed program's derivatives; `mode="sampled"` returns the mean of `samples` runs
+    of the hard program whose every decision is drawn with its relaxed probability (the true
+    expectation the relaxed program approximates; each call takes `key=`, a PRNG key). Usable as
+    `@relax`, `@relax(beta=5.0)` or `relax(fn, mode="hard")`.
     """
     if fn is None:
-        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist)
+        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist, samples)
     if not callable(fn):
         raise TypeError(f"relax expects a function defined with `def`, got {fn!r} ({type(fn).__name__})")
-    return RelaxedFunction(fn, beta, mode, max_iter, dist)
+    return RelaxedFunction(fn, beta, mode, max_iter, dist, samples)

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, relaxations
+from relaxjax.runtime import context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import as_array, getitem
 from relaxjax.runtime.logic import truth
@@ -59,6 +59,9 @@ def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: st
         shape = jnp.broadcast_shapes(*[p.shape for p in parts])
         values = jnp.stack([jnp.broadcast_to(p.astype(dtype), shape) for p in parts])
     opts = context.current()
+    if opts.sampled and jnp.issubdtype(values.dtype, jnp.floating):
+        position = sampling.draw_extremum(sign * values, opts.beta, opts.dist)
+        return jnp.take_along_axis(values, position[None], axis=0)[0]
     if opts.hard or not jnp.issubdtype(values.dtype, jnp.floating):
         return jnp.min(values, axis=0) if sign > 0 else jnp.max(values, axis=0)
     weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0, dist=opts.dist)
@@ -73,6 +76,9 @@ def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) 
     """
     keys = [key(item) for item in items]
     opts = context.current()
+    if opts.sampled and not all(is_static(k) for k in keys) and any(is_floating(k) for k in keys):
+        position = sampling.draw_extremum(sign * jnp.stack([as_float(k) for k in keys]), opts.beta, opts.dist)
+        return position if items == list(range(len(items))) else jnp.stack([as_float(i) for i in items])[position]
     if all(is_static(k) for k in keys) or opts.hard or not any(is_floating(k) for k in keys):
         if all(is_static(k) for k in keys):
             return python(items, key=key)
@@ -98,6 +104,8 @@ def argmax_(a: Any, axis: Any = None, **kwargs: Any) -> Any:
 def _arg_extremum(exact: Callable, a: Any, axis: Any, kwargs: dict, sign: float) -> Any:
     values = as_array(a) if isinstance(a, (list, tuple)) else jnp.asarray(unwrap(a))
     opts = context.current()
+    if opts.sampled and not kwargs and jnp.issubdtype(values.dtype, jnp.floating) and values.ndim == 1:
+        return sampling.draw_extremum(sign * values, opts.beta, opts.dist)
     if opts.hard or kwargs or not jnp.issubdtype(values.dtype, jnp.floating) or values.ndim != 1:
         return exact(values, axis=axis, **kwargs)
     return SoftIndex(relaxations.softmin_weights(sign * values, opts.beta, dist=opts.dist))
@@ -118,6 +126,8 @@ def abs_(x: Any) -> Any:
     if is_static(x):
         return builtins.abs(x)
     opts = context.current()
+    if opts.sampled and is_floating(x):
+        return sampling.draw_sign(unwrap(x), opts.beta, opts.dist)
     if opts.hard or not is_floating(x):
         return jnp.abs(unwrap(x))
     return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
@@ -229,7 +239,7 @@ def list_sort(items: Any) -> Any:
         items.fail()
     if isinstance(items, list) and all(is_static(v) for v in items):
         return builtins.sorted(items)
-    if not context.current().hard and (is_floating(items) or
+    if context.current().mode != "hard" and (is_floating(items) or
                                        (isinstance(items, list) and any(is_floating(v) for v in items))):
         raise RelaxError("`.sort()` of soft data has no relaxation; write the sorting algorithm itself (a "
                          "bubble sort, say) so that relaxjax relaxes its comparisons, or use mode='hard'")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from relaxjax.runtime import explain
+from relaxjax.runtime import context, explain
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge, merge_states
 from relaxjax.runtime.values import SoftBool
@@ -31,6 +31,8 @@ def _note_merge(what: str, t: Any, names: tuple[str, ...], a: tuple, b: tuple) -
     merged = ", ".join(explain.merged_names(names, a, b)) or "nothing"
     if isinstance(t, SoftBool):
         explain.note(what, f"soft test: both branches ran and were mixed by its probability; merged {merged}")
+    elif context.current().sampled:
+        explain.note(what, f"drawn test: both branches ran, the drawn one selected; merged {merged}")
     else:
         explain.note(what, f"hard traced test: both branches ran, one selected exactly; merged {merged}")
 

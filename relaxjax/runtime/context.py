@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from relaxjax.runtime.distributions import LOGISTIC, Distribution
 
-MODES = ("relaxed", "hard", "straight_through")   # the last runs the first two (api.py)
+MODES = ("relaxed", "hard", "straight_through", "sampled")   # straight_through runs the first two (api.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,7 +31,13 @@ class Options:
 
     @property
     def hard(self) -> bool:
-        return self.mode == "hard"
+        """Decisions are bools and the program runs exactly (hard mode; sampled mode draws them)."""
+        return self.mode in ("hard", "sampled")
+
+    @property
+    def sampled(self) -> bool:
+        """Decisions on floating values are drawn at random (sampling.py)."""
+        return self.mode == "sampled"
 
 
 _local = threading.local()

@@ -7,6 +7,8 @@
 | soft (a float, e.g. an expected count) | `sum_j w_j a[j]`, `w_j = P(round(i + e) = j)` | `a[j] = w_j v + (1 - w_j) a[j]` for every j |
 | a `SoftIndex` (a relaxed argmin / argmax) | the same, with its own weights `w_j` | the same |
 
+In mode "sampled" a soft index reads or writes one position, drawn with the weights `w_j`.
+
 A list or array of truth values some of which are probabilities is a SoftBool of probabilities:
 `visited[u] = True` with a soft `u` makes `visited[v]` the probability that v was visited.
 
@@ -20,7 +22,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, provenance, relaxations
+from relaxjax.runtime import context, provenance, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, unwrap)
@@ -83,10 +85,18 @@ def _weights(i: Any, size: int) -> Any:
     return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
 
 
+def _drawn(parts: tuple, shape: tuple) -> tuple:
+    """In sampled mode, each floating index replaced by a position drawn from its soft index weights."""
+    if not context.current().sampled:
+        return parts
+    return tuple(sampling.draw_position(_weights(i, shape[axis])) if is_floating(i) else i
+                 for axis, i in enumerate(parts))
+
+
 def _check_index(i: Any) -> None:
     if isinstance(i, Undefined):
         i.fail()
-    if isinstance(i, float) or (is_floating(i) and context.current().hard):
+    if isinstance(i, float) or (is_floating(i) and context.current().mode == "hard"):
         raise RelaxError(f"an index must be an integer, got a {type(i).__name__} "
                          f"(in hard mode, as in Python, floats cannot index)")
 
@@ -109,6 +119,8 @@ def getitem(a: Any, index: Any) -> Any:
             provenance.remember_read(result, arr, parts)
         return result
     arr = as_array(a)
+    parts = _drawn(parts, jnp.shape(unwrap(arr)))
+    index = parts if isinstance(index, tuple) else parts[0]
     if isinstance(arr, SoftBool):
         return SoftBool(getitem(arr.prob, index))
     if any(_is_soft_index(i) for i in parts):
@@ -171,6 +183,8 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     if isinstance(arr, SoftBool) or (isinstance(value, SoftBool) and is_boollike(arr)):
         probs = arr.prob if isinstance(arr, SoftBool) else arr
         return SoftBool(setitem(jnp.asarray(probs, jnp.result_type(probs, float)), path, unwrap(value)))
+    parts = _drawn(parts, jnp.shape(arr))
+    head = parts if isinstance(head, tuple) else parts[0]
     value_arr = as_array(value) if isinstance(value, (list, tuple)) else jnp.asarray(unwrap(value))
     dtype = jnp.result_type(arr, value_arr)
     arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)

@@ -8,7 +8,8 @@
 | `a and b` | Python (short-circuit) | `b if a else a` | the same, as an expectation: `p * q` for bools |
 | `a or b` | Python (short-circuit) | `a if a else b` | `p + q - p * q` for bools |
 
-A comparison is soft when one operand is a floating traced value and the mode is "relaxed".
+A comparison is soft when one operand is a floating traced value and the mode is "relaxed"; in
+mode "sampled" it is a bool drawn with that probability (sampling.py).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, relaxations
+from relaxjax.runtime import context, relaxations, sampling
 from relaxjax.runtime.values import SoftBool, Undefined, is_floating, is_static, unwrap
 
 
@@ -27,8 +28,9 @@ def _compare(op: Callable, soft: Callable, a: Any, b: Any) -> Any:
     if is_static(a) and is_static(b):
         return op(a, b)
     opts = context.current()
-    if not opts.hard and (is_floating(a) or is_floating(b)):
-        return SoftBool(soft(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)), opts.beta, opts.dist))
+    if (not opts.hard or opts.sampled) and (is_floating(a) or is_floating(b)):
+        p = soft(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)), opts.beta, opts.dist)
+        return sampling.draw(p) if opts.sampled else SoftBool(p)
     return op(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)))
 
 

@@ -34,7 +34,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from relaxjax.runtime import context, explain, unfinished
+from relaxjax.runtime import context, explain, sampling, unfinished
 from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_of, unflatten
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import getitem
@@ -209,6 +209,8 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
     seen_passed: list = []
     if specs is None:
         specs = tuple(spec_of(v) for v in state)
+    if sampling.active():   # each step draws fresh decisions: the scan feeds in its step number
+        xs, step = (xs, jnp.arange(_length(xs, length))), _drawing_step(step, sampling.loop())
     for _ in range(16):
         token = object()
 
@@ -238,6 +240,18 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
         final = keep_passed(state, unflatten(specs, final), seen_passed)
         return final, ((ys[0], ys[1], specs) if recorded else ys)
     raise RelaxError("the types of a loop's variables did not settle")  # pragma: no cover
+
+
+def _length(xs: Any, length: int | None) -> int:
+    return length if length is not None else jax.tree_util.tree_leaves(xs)[0].shape[0]
+
+
+def _drawing_step(step: Callable, scan_key: Any) -> Callable:
+    def drawing(state: tuple, x: tuple) -> tuple:
+        x, k = x
+        with sampling.step(scan_key, k):
+            return step(state, x)
+    return drawing
 
 
 def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:

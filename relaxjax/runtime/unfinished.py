@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, explain
+from relaxjax.runtime import context, explain, sampling
 from relaxjax.runtime.errors import user_location
 
 THRESHOLD = 1e-3
@@ -31,12 +31,16 @@ def report(running: Any, what: str) -> None:
     if isinstance(running, bool) and not running:
         return
     where = user_location() or "a relaxed function"
-    max_iter, hard = context.current().max_iter, context.current().hard
+    opts = context.current()
+    max_iter = opts.max_iter
+    if sampling.active():   # the share of the samples still running: one callback, not one per sample
+        running = sampling.mean_over_samples(jnp.asarray(running, dtype=jnp.result_type(float)))
 
     def warn(value: Any) -> None:
         worst = float(np.max(np.asarray(value, dtype=np.float64)))
         if worst > THRESHOLD:
-            share = "it was still running" if hard else f"{worst:.1%} of its probability still ran"
+            share = (f"{worst:.1%} of the samples still ran" if opts.sampled else "it was still running"
+                     if opts.hard else f"{worst:.1%} of its probability still ran")
             warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so the "
                           f"result is not the program's; raise max_iter (relax(..., max_iter=N))",
                           MaxIterWarning, stacklevel=2)
