@@ -30,8 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     fuzz.add_argument("--no-shrink", action="store_true", help="save failing programs as generated")
     fuzz.add_argument("--float32", action="store_true", help="run in float32 (default: float64, x64 on)")
     fuzz.add_argument("--out", help="also write the results to this JSON file")
+    expectation = sub.add_parser("expectation", help="the relaxed program's closed form against the true "
+                                                      "expectation (mode='sampled') as beta varies")
+    expectation.add_argument("--quick", action="store_true", help="small sizes, three betas (under a minute)")
+    expectation.add_argument("--batch", type=int, help="random inputs per algorithm (default 32; quick 4)")
+    expectation.add_argument("--samples", type=int, help="samples per input (default 4096; quick 256)")
+    expectation.add_argument("--plot", help="also draw the gap against beta into this PNG file")
+    expectation.add_argument("--out", help="also write the results to this JSON file")
     _add_sort_parser(sub)
     args = parser.parse_args(argv)
+
+    if args.command == "expectation":
+        from relaxjax.benchmarks import expectation as expectation_module
+        rows = expectation_module.run(quick=args.quick, batch=args.batch, samples=args.samples,
+                                      log=lambda line: print(line, flush=True))
+        if args.plot and expectation_module.plot(rows, args.plot):
+            print(f"wrote {args.plot}")
+        _write(args.out, rows)
+        return 0
 
     if args.command == "sort":
         from relaxjax.benchmarks import sort_cli
