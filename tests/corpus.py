@@ -105,6 +105,15 @@ def count_between(a, lo, hi):
     return count
 
 
+def votes(a, b, t):
+    """Truth values in arithmetic: CPython counts them as ints (JAX's bool arrays would OR, AND, fail)."""
+    score = 0
+    for i in range(len(a)):
+        above = (a[i] > t) + (b[i] > t)          # 0, 1 or 2
+        score = score + above * above - (a[i] < b[i]) * (b[i] > t)
+    return score, -(a[0] > t), +(b[0] > t)
+
+
 def three_bins(a):
     neg, small, large = 0, 0, 0
     for x in a:
@@ -704,6 +713,8 @@ CORPUS = [
     Algorithm(argmin_scan, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(count_between, lambda r: (_floats(r, _sizes(r)), -0.5, 0.7), soft=(0, 1, 2),
               separated=lambda r: ([-2.0, -1.0, 0.0, 1.0, 2.0], -0.5, 0.5)),
+    Algorithm(votes, lambda r: (lambda n: (_floats(r, n), _floats(r, n), float(r.normal())))(_sizes(r)),
+              soft=(0, 1, 2), separated=lambda r: (lambda s: (s[:3], s[3:6], s[6] + 0.25))(_separated(r, 7))),
     Algorithm(three_bins, lambda r: (_floats(r, _sizes(r)),),
               separated=lambda r: ([-1.5, -0.6, 0.5, 1.6, 2.5],)),
     Algorithm(prefix_max, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),

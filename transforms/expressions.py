@@ -9,6 +9,8 @@
     f(x, k=v)            ->  rj__.call(f, x, k=v)    # builtins get their relaxed versions
     a = f(a, i)          ->  a = rj__.call_rebinding((0,), f, a, i)   # marked by the aliases pass
     [0.0] * n            ->  rj__.repeat([0.0], n)   # n must be static
+    p + q, -p, ~p        ->  rj__.add(p, q), ...      # (also -, *, unary +) unless an operand is a
+                                                       # number literal: bools count as ints, as in Python
     sharp(e, beta=b)     ->  rj__.call_sharp(sharp, lambda: e, b)   # e at inverse temperature b
 """
 from __future__ import annotations
@@ -55,6 +57,25 @@ def _sharp_arguments(node: gast.Call) -> tuple[gast.AST, gast.AST] | None:
     return None
 
 
+# Operators whose meaning on truth values differs between Python (ints) and JAX (logical), unless an
+# operand is a number literal (which makes JAX compute in ints too): see runtime/arithmetic.py.
+_ARITHMETIC = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.USub: "neg", gast.UAdd: "pos",
+               gast.Invert: "invert"}
+
+
+_NUMERIC_RESULT = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
+
+
+def _number(node: gast.AST) -> bool:
+    """A number literal other than True and False (`-1` included), or arithmetic left as written (it
+    had such a literal, so its value is a number, never a truth value)."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        node = node.operand
+    if isinstance(node, gast.BinOp) and isinstance(node.op, _NUMERIC_RESULT):
+        return True
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float, complex)
+
+
 class _Expressions(gast.NodeTransformer):
     def visit_Compare(self, node: gast.Compare) -> gast.AST:
         self.generic_visit(node)
@@ -68,12 +89,16 @@ class _Expressions(gast.NodeTransformer):
         lists = (gast.List, gast.ListComp)
         if isinstance(node.op, gast.Mult) and (isinstance(node.left, lists) or isinstance(node.right, lists)):
             return _call(node, "repeat", node.left, node.right)
+        if type(node.op) in _ARITHMETIC and not (_number(node.left) or _number(node.right)):
+            return _call(node, _ARITHMETIC[type(node.op)], node.left, node.right)
         return node
 
     def visit_UnaryOp(self, node: gast.UnaryOp) -> gast.AST:
         self.generic_visit(node)
         if isinstance(node.op, gast.Not):
             return _call(node, "not_", node.operand)
+        if type(node.op) in _ARITHMETIC and not _number(node.operand):
+            return _call(node, _ARITHMETIC[type(node.op)], node.operand)
         return node
 
     def visit_BoolOp(self, node: gast.BoolOp) -> gast.AST:

@@ -3,6 +3,7 @@
 Each operator dispatches on the kind of its operands at trace time: static Python values run as plain
 Python, hard traced values exactly, soft traced values relaxed (DESIGN.md §1). See each module's table.
 """
+from relaxjax.runtime.arithmetic import add, invert, mul, neg, pos, sub
 from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, call_rebinding, float_, int_, len_, list_append,
                                        list_extend, list_reverse, list_sort, max_, min_, repeat)
 from relaxjax.runtime.conditionals import if_exp, if_stmt
@@ -19,9 +20,10 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
-    "UndefinedVariableError", "abs_", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp",
+    "UndefinedVariableError", "abs_", "add", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp",
     "current", "eq", "exit_", "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt",
-    "hoist_rows", "if_exp", "if_outcome", "if_stmt", "int_", "le", "len_", "list_append", "list_extend",
-    "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "ne", "not_", "options", "or_", "range_", "repeat",
-    "restore_rows", "row_key", "setitem", "then", "truth", "while_exit_stmt", "while_stmt",
+    "hoist_rows", "if_exp", "if_outcome", "if_stmt", "int_", "invert", "le", "len_", "list_append", "list_extend",
+    "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg", "not_", "options", "or_", "pos",
+    "range_", "repeat", "restore_rows", "row_key", "setitem", "sub", "then", "truth", "while_exit_stmt",
+    "while_stmt",
 ]

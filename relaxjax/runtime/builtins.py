@@ -129,7 +129,8 @@ def abs_(x: Any) -> Any:
     if opts.sampled and is_floating(x):
         return sampling.draw_sign(unwrap(x), opts.beta, opts.dist)
     if opts.hard or not is_floating(x):
-        return jnp.abs(unwrap(x))
+        x = unwrap(x)
+        return jnp.abs(x.astype(jnp.int_) if x.dtype == jnp.bool_ else x)   # abs(True) is 1
     return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
 
 

@@ -93,6 +93,10 @@ class _NumberLike:
     def __pos__(self):
         return unwrap(self)
 
+    def __invert__(self):   # ~x is -1 - x for an int, and so for the expectation of a truth value
+        value = unwrap(self)
+        return -1 - value if jnp.issubdtype(jnp.result_type(value), jnp.floating) else ~value
+
     def __jax_array__(self):
         return jnp.asarray(unwrap(self))
 
