@@ -209,7 +209,7 @@ def scan(step: Callable[[tuple, Any], tuple], state: tuple, names: tuple[str, ..
     seen_passed: list = []
     if specs is None:
         specs = tuple(spec_of(v) for v in state)
-    if sampling.active():   # each step draws fresh decisions: the scan feeds in its step number
+    if context.current().sampled:   # each step draws fresh decisions: the scan feeds in its step number
         xs, step = (xs, jnp.arange(_length(xs, length))), _drawing_step(step, sampling.loop())
     for _ in range(16):
         token = object()

@@ -33,7 +33,7 @@ def report(running: Any, what: str) -> None:
     where = user_location() or "a relaxed function"
     opts = context.current()
     max_iter = opts.max_iter
-    if sampling.active():   # the share of the samples still running: one callback, not one per sample
+    if opts.sampled:   # the share of the samples still running: one callback, not one per sample
         running = sampling.mean_over_samples(jnp.asarray(running, dtype=jnp.result_type(float)))
 
     def warn(value: Any) -> None:
