@@ -85,9 +85,9 @@ def cpython(source: str, inputs: tuple) -> tuple[np.ndarray, float]:
     tree = ast.fix_missing_locations(_Margins().visit(ast.parse(source)))
     margins = [np.inf]
 
-    def cmp(a, op, b):
+    def cmp(a, op, b):   # a Python bool, as comparing Python floats gives (NumPy's bool_ adds by OR)
         margins.append(abs(float(a) - float(b)))
-        return _OPS[op](a, b)
+        return bool(_OPS[op](a, b))
 
     namespace: dict[str, Any] = {"__cmp": cmp}
     exec(compile(tree, "<fuzz>", "exec"), namespace)

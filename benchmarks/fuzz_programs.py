@@ -4,7 +4,8 @@ A program is `def prog(x, y, a)` (two floats and a list of floats) built from ne
 `for` over ranges whose bounds depend on enclosing loops, `for` over the list, `while` with a bounded
 counter, `break`/`continue`/`return` under conditions, comparisons and `and`/`or`/`not` on floats and
 ints, reads, writes and swaps of list elements (including `a[-1]` and soft indices `a[min(c, n-1)]`),
-`min`/`max`/`abs` and arithmetic. It returns its whole state: `f0, f1, f2, c0, c1, a`.
+`min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`). It returns its
+whole state: `f0, f1, f2, c0, c1, a`.
 
 Programs are trees of `Stmt` so that a failing one can be shrunk statement by statement. Every program
 terminates, reads only defined names and indexes only in range, so CPython always runs it.
@@ -170,7 +171,7 @@ class Generator:
         if depth <= 0 or r.random() < 0.35:
             return self.leaf(loops)
         e = lambda: self.expr(loops, depth - 1)   # noqa: E731
-        form = r.randrange(9)
+        form = r.randrange(10)
         if form == 0:
             return f"({e()} + {e()})"
         if form == 1:
@@ -187,6 +188,9 @@ class Generator:
             return f"max({e()}, {e()}, {e()})"
         if form == 7:
             return f"({e()} if {self.cond(loops, 1)} else {e()})"
+        if form == 8:   # truth values in arithmetic: CPython counts them as ints
+            return r.choice((f"(({self.cond(loops, 0)}) + ({self.cond(loops, 0)}))",
+                             f"{e()} * ({self.cond(loops, 0)})", f"-({self.cond(loops, 0)})"))
         return self.leaf(loops)
 
     def cond(self, loops: tuple[_Loop, ...], depth: int) -> str:

@@ -105,6 +105,19 @@ def count_between(a, lo, hi):
     return count
 
 
+def for_each_with_inner_row_loop(a, x):
+    """A loop over `a` whose body runs an inner loop on one element (its row is carried, then written
+    back: that changes an element of `a`, it does not rebind it)."""
+    s = 0.0
+    for e in a:
+        if e > x:
+            a[0] = e + 1.0
+        for _ in range(2):
+            a[-1] = a[-1] * 0.5
+        s += e
+    return s, a
+
+
 def votes(a, b, t):
     """Truth values in arithmetic: CPython counts them as ints (JAX's bool arrays would OR, AND, fail)."""
     score = 0
@@ -713,6 +726,8 @@ CORPUS = [
     Algorithm(argmin_scan, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(count_between, lambda r: (_floats(r, _sizes(r)), -0.5, 0.7), soft=(0, 1, 2),
               separated=lambda r: ([-2.0, -1.0, 0.0, 1.0, 2.0], -0.5, 0.5)),
+    Algorithm(for_each_with_inner_row_loop, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: (lambda s: (s[:5], s[5] + 0.25))(_separated(r, 6))),
     Algorithm(votes, lambda r: (lambda n: (_floats(r, n), _floats(r, n), float(r.normal())))(_sizes(r)),
               soft=(0, 1, 2), separated=lambda r: (lambda s: (s[:3], s[3:6], s[6] + 0.25))(_separated(r, 7))),
     Algorithm(three_bins, lambda r: (_floats(r, _sizes(r)),),

@@ -1,6 +1,7 @@
 """Differential fuzzing in the normal suite: seeded random programs (relaxjax.benchmarks.fuzz_programs)
 must agree with CPython in hard mode, approach it at large beta, and (float64) have the gradients of
 finite differences. `relaxjax-bench fuzz --programs N` runs more and saves shrunk reproducers."""
+import re
 import sys
 import tempfile
 
@@ -35,9 +36,11 @@ def test_programs_are_deterministic_and_varied():
     assert sources == [fuzz_programs.program(seed) for seed in range(50)]
     assert len(set(sources)) == 50
     text = "".join(sources)
-    for construct in ("elif ", "else:", "while ", "break", "continue", "return f0", "for e", "range(i",
-                      "min(c", "a[-1]", "abs(", "max(", " and ", " or ", "not ", " == ", " != ", " if "):
+    for construct in ("elif ", "else:", "while ", "break", "continue", "return f0", "for e",
+                      "min(c", "a[-1]", "abs(", "max(", " and ", " or ", "not ", " == ", " != ", " if ",
+                      ") + (", " * (", "-("):   # the last three: truth values in arithmetic
         assert construct in text, construct
+    assert re.search(r"range\([^)]*\bi\d", text), "no range bound that depends on an enclosing loop"
 
 
 def test_the_checks_catch_a_wrong_program(directory, monkeypatch):

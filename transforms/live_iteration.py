@@ -15,11 +15,13 @@ iterate over an object that relaxjax's functional updates no longer name.
 """
 from __future__ import annotations
 
+import copy
+
 import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, element_root, source_text, subscript_base
-from relaxjax.transforms.context import TEMP_PREFIX, Context
+from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
 
 
 class _Stores(gast.NodeVisitor):
@@ -54,6 +56,22 @@ def _call_name(expr: gast.AST) -> str | None:
     return None
 
 
+class _WithoutRowRestores(gast.NodeTransformer):
+    def visit_Assign(self, node: gast.Assign) -> gast.AST:
+        f = node.value.func if isinstance(node.value, gast.Call) else None
+        if (isinstance(f, gast.Attribute) and f.attr == "restore_rows" and isinstance(f.value, gast.Name)
+                and f.value.id == RUNTIME):
+            return gast.Pass()
+        return node
+
+
+def _rebound(stmts: list[gast.stmt]) -> set[str]:
+    """The names `stmts` assign, except by writing back the rows an inner loop carried
+    (`d = rj__.restore_rows(d, ...)`, see row_hoisting.py): that changes elements of `d`, as the loop
+    itself did, and does not rebind it."""
+    return set(bound_names([_WithoutRowRestores().visit(s) for s in copy.deepcopy(stmts)]))
+
+
 class _LiveIteration(gast.NodeTransformer):
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -74,7 +92,7 @@ class _LiveIteration(gast.NodeTransformer):
         if not live:
             self._reject_hidden(node, stored)
             return node
-        rebound = set(bound_names(node.body))
+        rebound = _rebound(node.body)
         for s in sequences:
             names = {n.id for n in gast.walk(s) if isinstance(n, gast.Name)}
             if names & rebound:
