@@ -118,6 +118,17 @@ def for_each_with_inner_row_loop(a, x):
     return s, a
 
 
+def for_each_changed_by_inner_loop(a, x):
+    """Only the inner loop changes `a` (through its carried row): the outer loop still sees the change."""
+    s = 0.0
+    for e in a:
+        for _ in range(2):
+            a[-1] = a[-1] * 0.5
+        if e > x:
+            s += e
+    return s, a
+
+
 def votes(a, b, t):
     """Truth values in arithmetic: CPython counts them as ints (JAX's bool arrays would OR, AND, fail)."""
     score = 0
@@ -728,6 +739,8 @@ CORPUS = [
               separated=lambda r: ([-2.0, -1.0, 0.0, 1.0, 2.0], -0.5, 0.5)),
     Algorithm(for_each_with_inner_row_loop, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: (lambda s: (s[:5], s[5] + 0.25))(_separated(r, 6))),
+    Algorithm(for_each_changed_by_inner_loop, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([1.0, -2.0, 4.0, 0.5], 0.25)),
     Algorithm(votes, lambda r: (lambda n: (_floats(r, n), _floats(r, n), float(r.normal())))(_sizes(r)),
               soft=(0, 1, 2), separated=lambda r: (lambda s: (s[:3], s[3:6], s[6] + 0.25))(_separated(r, 7))),
     Algorithm(three_bins, lambda r: (_floats(r, _sizes(r)),),

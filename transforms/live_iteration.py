@@ -31,6 +31,8 @@ class _Stores(gast.NodeVisitor):
         self.roots: set[str] = set()
 
     def visit_Assign(self, node: gast.Assign) -> None:
+        if _is_row_restore(node):   # an inner loop changed elements of the table through its carried rows
+            self.roots.add(node.targets[0].id)
         for t in node.targets:
             for sub in gast.walk(t):
                 base = subscript_base(sub)
@@ -56,13 +58,16 @@ def _call_name(expr: gast.AST) -> str | None:
     return None
 
 
+def _is_row_restore(node: gast.Assign) -> bool:
+    """`d = rj__.restore_rows(d, ...)`: row_hoisting.py writing back the rows a loop carried."""
+    f = node.value.func if isinstance(node.value, gast.Call) else None
+    return (isinstance(f, gast.Attribute) and f.attr == "restore_rows" and isinstance(f.value, gast.Name)
+            and f.value.id == RUNTIME and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name))
+
+
 class _WithoutRowRestores(gast.NodeTransformer):
     def visit_Assign(self, node: gast.Assign) -> gast.AST:
-        f = node.value.func if isinstance(node.value, gast.Call) else None
-        if (isinstance(f, gast.Attribute) and f.attr == "restore_rows" and isinstance(f.value, gast.Name)
-                and f.value.id == RUNTIME):
-            return gast.Pass()
-        return node
+        return gast.Pass() if _is_row_restore(node) else node
 
 
 def _rebound(stmts: list[gast.stmt]) -> set[str]:
