@@ -178,8 +178,9 @@ class RelaxedFunction:
             beta = self._beta
         else:
             _check_beta(beta)
-        key = kwargs.pop("key", None) if self.mode == "sampled" else None
+        key = None
         if self.mode == "sampled":
+            key = kwargs.pop("key", None)
             _check_key(key)
         _check_arguments(self._fn, self._signature, args, kwargs)
         args, kwargs = [_to_array(a) for a in args], {k: _to_array(v) for k, v in kwargs.items()}

@@ -22,6 +22,7 @@ import gast
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, element_root, source_text, subscript_base
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
+from relaxjax.transforms.row_hoisting import RESTORE
 
 
 class _Stores(gast.NodeVisitor):
@@ -61,7 +62,7 @@ def _call_name(expr: gast.AST) -> str | None:
 def _is_row_restore(node: gast.Assign) -> bool:
     """`d = rj__.restore_rows(d, ...)`: row_hoisting.py writing back the rows a loop carried."""
     f = node.value.func if isinstance(node.value, gast.Call) else None
-    return (isinstance(f, gast.Attribute) and f.attr == "restore_rows" and isinstance(f.value, gast.Name)
+    return (isinstance(f, gast.Attribute) and f.attr == RESTORE and isinstance(f.value, gast.Name)
             and f.value.id == RUNTIME and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name))
 
 

@@ -29,6 +29,8 @@ from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
 from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
 
 HOISTED = "hoisted_rows"
+RESTORE = "restore_rows"   # the runtime operator that writes the carried rows back (live_iteration.py reads it)
+
 _KEY_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Load, gast.operator, gast.unaryop)
 
 
@@ -134,7 +136,7 @@ class _RowHoisting(gast.NodeTransformer):
         before += templates.replace(f"{rows}, {plan} = {RUNTIME}.hoist_rows({name}, lambda: keys, {offsets!r})",
                                     node, keys=templates.tuple_of(list(keys.values())))
         if stored:
-            after += templates.replace(f"{name} = {RUNTIME}.restore_rows({name}, {rows}, {plan})", node)
+            after += templates.replace(f"{name} = {RUNTIME}.{RESTORE}({name}, {rows}, {plan})", node)
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

@@ -30,7 +30,8 @@ def _bool_array(x: Any) -> bool:
     return isinstance(x, (jax.Array, np.ndarray, np.bool_)) and x.dtype == np.bool_
 
 
-def _as_int(x: Any) -> Any:
+def as_int(x: Any) -> Any:
+    """A truth value (a Python bool or a bool array) as the int Python reads it; anything else as it is."""
     if isinstance(x, bool):
         return int(x)
     return jnp.asarray(x).astype(jnp.int_) if _bool_array(x) else x
@@ -39,7 +40,7 @@ def _as_int(x: Any) -> Any:
 def _binary(op: Callable) -> Callable:
     def apply(a: Any, b: Any) -> Any:
         if (_bool_array(a) or _bool_array(b)) and all(isinstance(x, bool) or _bool_array(x) for x in (a, b)):
-            return op(_as_int(a), _as_int(b))
+            return op(as_int(a), as_int(b))
         return op(a, b)
     apply.__name__ = op.__name__.strip("_")
     apply.__doc__ = f"`a {_SYMBOL[op]} b`, truth values counted as ints (0 or 1) as in Python."
@@ -48,7 +49,7 @@ def _binary(op: Callable) -> Callable:
 
 def _unary(op: Callable) -> Callable:
     def apply(a: Any) -> Any:
-        return op(_as_int(a)) if _bool_array(a) else op(a)
+        return op(as_int(a)) if _bool_array(a) else op(a)
     apply.__name__ = op.__name__.strip("_")
     apply.__doc__ = f"`{_SYMBOL[op]}a`, a truth value counted as an int (0 or 1) as in Python."
     return apply

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, relaxations, sampling
+from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import as_array, getitem
 from relaxjax.runtime.logic import truth
@@ -76,17 +76,18 @@ def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) 
     """
     keys = [key(item) for item in items]
     opts = context.current()
-    if opts.sampled and not all(is_static(k) for k in keys) and any(is_floating(k) for k in keys):
-        position = sampling.draw_extremum(sign * jnp.stack([as_float(k) for k in keys]), opts.beta, opts.dist)
-        return position if items == list(range(len(items))) else jnp.stack([as_float(i) for i in items])[position]
-    if all(is_static(k) for k in keys) or opts.hard or not any(is_floating(k) for k in keys):
-        if all(is_static(k) for k in keys):
-            return python(items, key=key)
+    if all(is_static(k) for k in keys):
+        return python(items, key=key)
+    if not any(is_floating(k) for k in keys) or (opts.hard and not opts.sampled):
         values = jnp.stack([jnp.asarray(unwrap(k)) for k in keys])
         best = jnp.argmin(values) if sign > 0 else jnp.argmax(values)
         return jnp.asarray([unwrap(i) for i in items])[best]
-    weights = relaxations.softmin_weights(sign * jnp.stack([as_float(k) for k in keys]), opts.beta, dist=opts.dist)
-    if items == list(range(len(items))):
+    scores, over_positions = sign * jnp.stack([as_float(k) for k in keys]), items == list(range(len(items)))
+    if opts.sampled:
+        position = sampling.draw_extremum(scores, opts.beta, opts.dist)
+        return position if over_positions else jnp.stack([as_float(i) for i in items])[position]
+    weights = relaxations.softmin_weights(scores, opts.beta, dist=opts.dist)
+    if over_positions:
         return SoftIndex(weights)
     return relaxations.weighted_sum(weights, jnp.stack([as_float(i) for i in items]))
 
@@ -129,8 +130,7 @@ def abs_(x: Any) -> Any:
     if opts.sampled and is_floating(x):
         return sampling.draw_sign(unwrap(x), opts.beta, opts.dist)
     if opts.hard or not is_floating(x):
-        x = unwrap(x)
-        return jnp.abs(x.astype(jnp.int_) if x.dtype == jnp.bool_ else x)   # abs(True) is 1
+        return jnp.abs(arithmetic.as_int(unwrap(x)))   # abs(True) is 1
     return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
 
 
