@@ -61,3 +61,15 @@ def bubble_swaps_while(a):
                 swaps += 1.0
         n = n - 1
     return a, swaps
+
+
+def odd_even_swaps(a):
+    """Odd-even transposition sort (n rounds of neighbour compare-swaps), counting its swaps."""
+    swaps = 0.0
+    n = len(a)
+    for r in range(n):
+        for j in range(r % 2, n - 1, 2):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+                swaps += 1.0
+    return swaps

@@ -70,3 +70,27 @@ def grid_shortest_path(cost: jax.Array, beta: jax.Array) -> jax.Array:
         return new, None
 
     return lax.scan(round_, dist, None, length=2 * k)[0][k - 1, k - 1]
+
+
+def odd_even_swaps(a: jax.Array, beta: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Relaxed odd-even transposition sort as a vectorised network: each layer compares all its
+    disjoint pairs at once (static index arrays), two layers per `lax.scan` step."""
+    n = a.shape[0]
+
+    def layer(a, first):
+        i = jnp.arange(first, n - 1, 2)
+        x, y = a[i], a[i + 1]
+        p = jax.nn.sigmoid(beta * (x - y))
+        return a.at[i].set(p * y + (1 - p) * x).at[i + 1].set(p * x + (1 - p) * y), jnp.sum(p)
+
+    def two_layers(carry, _):
+        a, swaps = carry
+        a, even = layer(a, 0)
+        a, odd = layer(a, 1)
+        return (a, swaps + even + odd), None
+
+    a, swaps = lax.scan(two_layers, (a, jnp.zeros((), a.dtype)), None, length=n // 2)[0]
+    if n % 2:
+        a, last = layer(a, 0)
+        swaps = swaps + last
+    return a, swaps

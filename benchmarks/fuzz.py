@@ -211,7 +211,7 @@ def check_program(seed: int, directory: str, checks: tuple[str, ...] = CHECKS) -
 def _inputs(seed: int) -> tuple[list[tuple], list[tuple]]:
     """The inputs of program `seed`: some on a grid of halves (ties), some continuous."""
     rng = np.random.default_rng(seed)
-    n = int(rng.integers(3, 6))
+    n = int(rng.integers(3, 13))
     return [_grid_inputs(rng, n) for _ in range(INPUTS)], [_smooth_inputs(rng, n) for _ in range(INPUTS)]
 
 

@@ -4,8 +4,9 @@ A program is `def prog(x, y, a)` (two floats and a list of floats) built from ne
 `for` over ranges whose bounds depend on enclosing loops, `for` over the list, `while` with a bounded
 counter, `break`/`continue`/`return` under conditions, comparisons and `and`/`or`/`not` on floats and
 ints, reads, writes and swaps of list elements (including `a[-1]` and soft indices `a[min(c, n-1)]`),
-`min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`). It returns its
-whole state: `f0, f1, f2, c0, c1, a`.
+`min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`), and loops over
+disjoint pairs whose iterations are independent (relaxjax runs them at once). It returns its whole
+state: `f0, f1, f2, c0, c1, a`.
 
 Programs are trees of `Stmt` so that a failing one can be shrunk statement by statement. Every program
 terminates, reads only defined names and indexes only in range, so CPython always runs it.
@@ -79,7 +80,7 @@ class Generator:
         r = self.rng
         kinds = ["assign", "assign", "counter", "write", "swap"]
         if depth < self.max_depth:
-            kinds += ["if", "if", "for", "while"]
+            kinds += ["if", "if", "for", "while", "pairs"]
             if any(loop.element for loop in loops) is False:
                 kinds.append("for_each")
         if in_loop:
@@ -103,6 +104,8 @@ class Generator:
             return [self.if_stmt(depth, loops, in_loop)]
         if kind == "for":
             return [self.for_range(depth, loops)]
+        if kind == "pairs":
+            return [self.pairs_loop(loops)]
         if kind == "for_each":
             name = self.new_name("e")
             loop = _Loop(name, element=True)
@@ -137,6 +140,24 @@ class Generator:
         name = self.new_name("i")
         loop = _Loop(name, lo=lo, hi_below_last=below)
         return Stmt(f"for {name} in {bounds}:", self.block(depth + 1, loops + (loop,), True, r.randint(1, 3)))
+
+    def pairs_loop(self, loops: tuple[_Loop, ...]) -> Stmt:
+        """A loop over disjoint neighbour pairs (step 2) whose body touches only its own pair and adds to
+        a counter or a float it does not read: its iterations are independent (relaxjax runs them at once)."""
+        r = self.rng
+        i = self.new_name("i")
+        starts = ["0", "1"] + [f"{loop.name} % 2" for loop in loops if not loop.element]
+        a, b = f"a[{i}]", f"a[{i} + 1]"
+        own = lambda: r.choice((a, b, a, b, "x", "y", *CONSTANTS))   # noqa: E731
+        value = lambda: r.choice((own(), f"({own()} + {own()})", f"0.5 * {own()}", f"min({own()}, {own()})",  # noqa: E731
+                                  f"max({own()}, {own()})", f"abs({own()})"))
+        changed = r.choice(([Stmt(f"{a}, {b} = {b}, {a}")], [Stmt(f"{a} = {value()}")], [Stmt(f"{b} = {value()}")]))
+        counted = Stmt(r.choice((f"{r.choice(COUNTERS)} += 1", f"{r.choice(FLOATS)} += {value()}")))
+        orelse = [Stmt(f"{a} = {value()}")] if r.random() < 0.3 else None
+        body = [Stmt(f"if {own()} {r.choice(COMPARISONS)} {own()}:", changed + [counted], orelse)]
+        if r.random() < 0.5:
+            body.insert(0, Stmt(f"{b} = {value()}"))
+        return Stmt(f"for {i} in range({r.choice(starts)}, n - 1, 2):", body)
 
     def while_stmt(self, depth: int, loops: tuple[_Loop, ...]) -> list[Stmt]:
         w = self.new_name("w")

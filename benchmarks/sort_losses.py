@@ -22,18 +22,6 @@ from relaxjax.benchmarks import algorithms
 Loss = Callable[[jax.Array, jax.Array], jax.Array]  # (scores [n], temperature parameter) -> scalar
 
 
-def odd_even_swaps(a):
-    """Odd-even transposition sort (n rounds of neighbour compare-swaps), counting its swaps."""
-    swaps = 0.0
-    n = len(a)
-    for r in range(n):
-        for j in range(r % 2, n - 1, 2):
-            if a[j] > a[j + 1]:
-                a[j], a[j + 1] = a[j + 1], a[j]
-                swaps += 1.0
-    return swaps
-
-
 def bubble_sort_permutation(a):
     """Bubble sort that moves the rows of an identity matrix along with the values: row i of the result
     is the one-hot position, in the input, of the value that ends at rank i."""
@@ -49,7 +37,7 @@ def bubble_sort_permutation(a):
 
 _relaxed_bubble = relax(algorithms.bubble_swaps)
 _relaxed_bubble_permutation = relax(bubble_sort_permutation)
-_relaxed_odd_even = relax(odd_even_swaps)
+_relaxed_odd_even = relax(algorithms.odd_even_swaps)
 
 
 def relaxjax_bubble(scores: jax.Array, beta: jax.Array) -> jax.Array:

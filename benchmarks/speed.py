@@ -45,6 +45,11 @@ def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
         out.append(dict(name="bubble sort", size=f"n={n}", args=(x,),
                         relaxjax=lambda a: bubble(a)[1],
                         baseline=lambda a: baselines.bubble_swaps(a, jnp.asarray(beta))[1]))
+    odd_even = relax(algorithms.odd_even_swaps, beta=beta)
+    for n in ((8, 32) if quick else (8, 32, 64, 256)):
+        x = jax.random.normal(key, (batch, n))
+        out.append(dict(name="odd-even sort", size=f"n={n}", args=(x,), relaxjax=odd_even,
+                        baseline=lambda a: baselines.odd_even_swaps(a, jnp.asarray(beta))[1]))
     edit = relax(algorithms.edit_distance, beta=beta)
     for m in ((8,) if quick else (16, 64)):
         s = jax.nn.softmax(jax.random.normal(key, (batch, m, 4)) * 3)

@@ -45,6 +45,43 @@ def odd_even_sort(a):
     return a
 
 
+def odd_even_sort_counting(a):
+    """Each pass's compare-swaps touch disjoint pairs: relaxjax runs a pass at once, and adds the swaps
+    counted by its iterations in order."""
+    n = len(a)
+    swaps = 0
+    for p in range(n):
+        for j in range(p % 2, n - 1, 2):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+                swaps += 1
+    return a, swaps
+
+
+def pairs_from_the_end(a):
+    """Iterations three apart, downwards, each moving part of a[j] to a[j - 1]; a float accumulator."""
+    moved = 0.0
+    for j in range(len(a) - 1, 0, -3):
+        t = a[j] - a[j - 1]
+        if t > 0.5:
+            a[j - 1] += t / 2
+            a[j] -= t / 2
+            moved += t
+    return a, moved
+
+
+def normalise_rows(m):
+    """Rows are independent; within a row, a sum (an accumulator) and then independent elements."""
+    for r in range(len(m)):
+        s = 0.0
+        for c in range(len(m[r])):
+            s += abs(m[r][c])
+        for c in range(len(m[r])):
+            if m[r][c] < 0:
+                m[r][c] = m[r][c] / (s + 1.0)
+    return m
+
+
 def cocktail_sort(a):
     n = len(a)
     lo, hi = 0, n - 1
@@ -116,6 +153,17 @@ def for_each_with_inner_row_loop(a, x):
             a[-1] = a[-1] * 0.5
         s += e
     return s, a
+
+
+def for_each_with_inner_independent_loop(a, x):
+    """An inner loop whose iterations run at once writes elements of `a` back after it; the loop over
+    `a` sees them, as Python's iterator does."""
+    total = 0.0
+    for e in a:
+        total += e
+        for i in range(len(a) - 1):
+            a[i + 1] = a[i + 1] * 0.5 + x
+    return total, a
 
 
 def for_each_changed_by_inner_loop(a, x):
@@ -729,6 +777,9 @@ CORPUS = [
     Algorithm(insertion_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(exchange_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(odd_even_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(odd_even_sort_counting, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(pairs_from_the_end, lambda r: (_floats(r, int(r.integers(14, 22))),)),
+    Algorithm(normalise_rows, lambda r: ([[float(v) for v in row] for row in r.normal(size=r.integers(1, 8, 2))],)),
     Algorithm(cocktail_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(ranks, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(is_sorted, lambda r: (sorted(_floats(r, 4)) if r.random() < 0.5 else _floats(r, 4),),
@@ -739,6 +790,8 @@ CORPUS = [
               separated=lambda r: ([-2.0, -1.0, 0.0, 1.0, 2.0], -0.5, 0.5)),
     Algorithm(for_each_with_inner_row_loop, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: (lambda s: (s[:5], s[5] + 0.25))(_separated(r, 6))),
+    Algorithm(for_each_with_inner_independent_loop, lambda r: (_floats(r, int(r.integers(2, 10))), float(r.normal())),
+              soft=(0, 1)),
     Algorithm(for_each_changed_by_inner_loop, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([1.0, -2.0, 4.0, 0.5], 0.25)),
     Algorithm(votes, lambda r: (lambda n: (_floats(r, n), _floats(r, n), float(r.normal())))(_sizes(r)),

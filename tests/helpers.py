@@ -4,7 +4,10 @@ from __future__ import annotations
 import copy
 
 import jax
+import jax.numpy as jnp
 import numpy as np
+
+from relaxjax import relax
 
 
 def flat(out) -> np.ndarray:
@@ -20,3 +23,20 @@ def run_python(fn, args):
 
 def x64() -> bool:
     return bool(jax.config.jax_enable_x64)
+
+
+def value_and_grads(alg, args) -> list:
+    """The sum of a corpus algorithm's relaxed outputs and its gradients in the soft arguments."""
+    f = relax(alg.fn, beta=alg.grad_beta, max_iter=alg.max_iter)
+    float_type = jnp.result_type(float)
+
+    def total(*soft_values):
+        full = list(args)
+        for k, v in zip(alg.soft, soft_values):
+            full[k] = v
+        leaves = jax.tree_util.tree_leaves(f(*full))
+        return sum(jnp.sum(jnp.asarray(x, float_type)) for x in leaves)
+
+    soft_values = [jnp.asarray(args[k], float_type) for k in alg.soft]
+    value, grads = jax.value_and_grad(total, argnums=tuple(range(len(soft_values))))(*soft_values)
+    return [value, *grads]

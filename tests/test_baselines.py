@@ -38,3 +38,10 @@ def test_edit_distance_baseline(m):
 def test_grid_shortest_path_baseline(k):
     cost = jax.random.uniform(jax.random.PRNGKey(k), (k, k))
     _agree(relax(algorithms.grid_shortest_path, beta=BETA), lambda c: baselines.grid_shortest_path(c, BETA), cost)
+
+
+@pytest.mark.parametrize("n", [2, 5, 8])
+def test_odd_even_sort_baseline(n):
+    x = jax.random.normal(jax.random.PRNGKey(n), (n,))
+    odd_even = relax(algorithms.odd_even_swaps, beta=BETA)
+    _agree(odd_even, lambda a: baselines.odd_even_swaps(a, BETA)[1], x)

@@ -167,7 +167,7 @@ def test_relaxjax_losses_are_the_relaxed_plain_python_sorts():
     relaxed_bubble_swaps = lambda a: relax(algorithms.bubble_swaps, beta=2.0)(a)[1]  # noqa: E731
     for python_sort, relaxed, loss in (
             (bubble_swaps, relaxed_bubble_swaps, sort_losses.relaxjax_bubble),
-            (sort_losses.odd_even_swaps, relax(sort_losses.odd_even_swaps, beta=2.0), sort_losses.relaxjax_odd_even)):
+            (algorithms.odd_even_swaps, relax(algorithms.odd_even_swaps, beta=2.0), sort_losses.relaxjax_odd_even)):
         for permutation in itertools.permutations(range(4)):
             hard = python_sort([float(v) for v in permutation])
             assert float(loss(jnp.asarray(permutation, jnp.float32), 1e4)) == pytest.approx(hard, abs=1e-3)

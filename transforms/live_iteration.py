@@ -22,6 +22,7 @@ import gast
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, element_root, source_text, subscript_base
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
+from relaxjax.transforms.independent_loops import PUT
 from relaxjax.transforms.row_hoisting import RESTORE
 
 
@@ -32,7 +33,7 @@ class _Stores(gast.NodeVisitor):
         self.roots: set[str] = set()
 
     def visit_Assign(self, node: gast.Assign) -> None:
-        if _is_row_restore(node):   # an inner loop changed elements of the table through its carried rows
+        if _is_write_back(node):   # an inner loop changed elements through its carried rows or slots
             self.roots.add(node.targets[0].id)
         for t in node.targets:
             for sub in gast.walk(t):
@@ -59,23 +60,24 @@ def _call_name(expr: gast.AST) -> str | None:
     return None
 
 
-def _is_row_restore(node: gast.Assign) -> bool:
-    """`d = rj__.restore_rows(d, ...)`: row_hoisting.py writing back the rows a loop carried."""
+def _is_write_back(node: gast.Assign) -> bool:
+    """`d = rj__.restore_rows(d, ...)` or `d = rj__.put_slots(d, ...)`: row_hoisting.py or
+    independent_loops.py writing back the rows or elements a loop worked on."""
     f = node.value.func if isinstance(node.value, gast.Call) else None
-    return (isinstance(f, gast.Attribute) and f.attr == RESTORE and isinstance(f.value, gast.Name)
+    return (isinstance(f, gast.Attribute) and f.attr in (RESTORE, PUT) and isinstance(f.value, gast.Name)
             and f.value.id == RUNTIME and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name))
 
 
-class _WithoutRowRestores(gast.NodeTransformer):
+class _WithoutWriteBacks(gast.NodeTransformer):
     def visit_Assign(self, node: gast.Assign) -> gast.AST:
-        return gast.Pass() if _is_row_restore(node) else node
+        return gast.Pass() if _is_write_back(node) else node
 
 
 def _rebound(stmts: list[gast.stmt]) -> set[str]:
-    """The names `stmts` assign, except by writing back the rows an inner loop carried
-    (`d = rj__.restore_rows(d, ...)`, see row_hoisting.py): that changes elements of `d`, as the loop
-    itself did, and does not rebind it."""
-    return set(bound_names([_WithoutRowRestores().visit(s) for s in copy.deepcopy(stmts)]))
+    """The names `stmts` assign, except by writing back the rows or elements an inner loop worked on
+    (`d = rj__.restore_rows(d, ...)`, `d = rj__.put_slots(d, ...)`): that changes elements of `d`, as
+    the loop itself did, and does not rebind it."""
+    return set(bound_names([_WithoutWriteBacks().visit(s) for s in copy.deepcopy(stmts)]))
 
 
 class _LiveIteration(gast.NodeTransformer):

@@ -10,6 +10,7 @@ from relaxjax.runtime.conditionals import if_exp, if_stmt
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 from relaxjax.runtime.exits import Outcome, exit_, finish, for_exit_stmt, go, if_outcome, then, while_exit_stmt
+from relaxjax.runtime.independent_loops import independent, put_slots, take_slots
 from relaxjax.runtime.indexing import getitem, setitem
 from relaxjax.runtime.logic import and_, eq, ge, gt, le, lt, ne, not_, or_, truth
 from relaxjax.runtime.loops import for_stmt, range_, while_stmt
@@ -19,11 +20,11 @@ from relaxjax.runtime.sharp import call_sharp
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
-    "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
-    "UndefinedVariableError", "abs_", "add", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp",
-    "current", "eq", "exit_", "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt",
-    "hoist_rows", "if_exp", "if_outcome", "if_stmt", "int_", "invert", "le", "len_", "list_append", "list_extend",
+    "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined", "UndefinedVariableError",
+    "abs_", "add", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp", "current", "eq", "exit_",
+    "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp",
+    "if_outcome", "if_stmt", "independent", "int_", "invert", "le", "len_", "list_append", "list_extend",
     "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg", "not_", "options", "or_", "pos",
-    "range_", "repeat", "restore_rows", "row_key", "setitem", "sub", "then", "truth", "while_exit_stmt",
-    "while_stmt",
+    "put_slots", "range_", "repeat", "restore_rows", "row_key", "setitem", "sub", "take_slots", "then", "truth",
+    "while_exit_stmt", "while_stmt",
 ]

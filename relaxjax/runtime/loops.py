@@ -145,6 +145,14 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
     """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple."""
     if isinstance(iterable, Undefined):
         iterable.fail()
+    if hasattr(iterable, "run_at_once"):   # independent iterations (runtime/independent_loops.py)
+        try:
+            result = iterable.run_at_once(body, state, names)
+        except UNROLL_INSTEAD:
+            result = None
+        if result is not None:
+            return result
+        iterable = iterable.iterable
     if isinstance(iterable, TracedRange):
         return _masked_range(iterable, body, state, names)
     plan = scan_plan(iterable)
@@ -259,7 +267,7 @@ def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:
     return tuple(b if kept else a for b, a, kept in zip(before, after, passed))
 
 
-def _bounds(x: Any) -> tuple[int, int] | None:
+def static_bounds(x: Any) -> tuple[int, int] | None:
     if is_static(x):
         return int(x), int(x)
     if isinstance(x, BoundedInt):
@@ -270,7 +278,7 @@ def _bounds(x: Any) -> tuple[int, int] | None:
 def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any, Any]], int]:
     """`(xs, item_and_active, trips)` for a range with a traced bound: the largest trip count, and for
     step k the loop variable and whether the real range reaches it."""
-    start_b, stop_b, step = _bounds(rng.start), _bounds(rng.stop), rng.step
+    start_b, stop_b, step = static_bounds(rng.start), static_bounds(rng.stop), rng.step
     if start_b and stop_b:
         span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
         trips = max(0, math.ceil(span / abs(step)))

@@ -1,0 +1,180 @@
+"""Loops whose iterations are independent (marked by transforms/independent_loops.py), run all at once.
+
+`independent(range(...), accumulators, slots)` wraps the range of such a loop; `for_stmt` asks it to
+`run_at_once` the loop body for every iteration in one `vmap` and falls back to the ordinary loop when it
+returns None. The body reads the elements an iteration owns with `take_slots(a, j, offsets)` (the
+elements `a[j + c]`) and writes them back with `put_slots`; run one iteration after another these are
+plain reads and writes, run at once they pass the elements gathered for every iteration in and out.
+
+| a variable the body changes | at once |
+| --- | --- |
+| an array with slots | its slots gathered for every iteration, the new values scattered back |
+| an accumulator (`x += e`) | each iteration starts from 0; the increments are added to `x` in iteration order |
+| anything else (a variable of one iteration) | keeps the value it had before the loop (no one reads it after) |
+
+It runs at once only when it can show that no iteration's elements fall outside the array (static
+bounds of the loop variable), the arrays are arrays, the range has at least two iterations and the
+body traces with a traced loop variable; otherwise the loop runs as written, with the same result.
+Steps past a traced bound (`range(i % 2, n - 1, 2)`) are masked: they write nothing and add nothing.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from relaxjax.runtime import context, explain, sampling
+from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
+from relaxjax.runtime.loops import TracedRange, static_bounds
+from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
+
+UNROLL_MAX = 4   # a static range of at most this many independent iterations runs unrolled
+EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
+
+
+class Slots:
+    """The elements one iteration owns, standing in for their array while the body runs at once."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: tuple):
+        self.values = values
+
+
+class _Sequential(Exception):
+    """The body did something the vectorised run cannot express; run the loop as written."""
+
+
+def take_slots(a: Any, i: Any, offsets: tuple[int, ...]) -> tuple:
+    """The elements `a[i + c]` for the offsets `c`."""
+    if isinstance(a, Slots):
+        return a.values
+    return tuple(getitem(a, i + c if c else i) for c in offsets)
+
+
+def put_slots(a: Any, i: Any, offsets: tuple[int, ...], values: tuple) -> Any:
+    """`a` with `a[i + c]` set to the value of slot `c`."""
+    if isinstance(a, Slots):
+        return Slots(values)
+    for c, v in zip(offsets, values):
+        a = setitem(a, (i + c if c else i,), v)
+    return a
+
+
+class Independent:
+    """A range whose iterations touch disjoint elements of the `slots` arrays and add to `accumulators`."""
+
+    def __init__(self, iterable: Any, accumulators: tuple[str, ...], slots: tuple[tuple[str, tuple[int, ...]], ...]):
+        self.iterable, self.accumulators, self.slots = iterable, accumulators, slots
+
+    def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
+        """The state after every iteration, computed at once, or None to run the loop as written."""
+        if isinstance(self.iterable, range) and 2 <= len(self.iterable) <= UNROLL_MAX:
+            explain.note("for", explain.unrolled(len(self.iterable)) + " (independent iterations, few)")
+            for item in self.iterable:
+                state = body(item, *state)
+            return state
+        plan = _iterations(self.iterable)
+        if plan is None:
+            return None
+        positions, active, lo, hi = plan
+        index = {n: k for k, n in enumerate(names)}
+        state = list(state)
+        for name, offsets in self.slots:
+            a = state[index[name]]
+            if isinstance(a, list) and stackable(a):
+                a = state[index[name]] = as_array(a)   # as a traced write to the list would make it
+            if not (isinstance(a, jax.Array) and a.ndim >= 1 and 0 <= lo + offsets[0]
+                    and hi + offsets[-1] < a.shape[0]):
+                return None
+        if not all(is_number(state[index[n]]) and not isinstance(state[index[n]], SoftBool)
+                   for n in self.accumulators):
+            return None
+        gathered = [[jnp.take(state[index[name]], positions + c, axis=0, mode="clip") for c in offsets]
+                    for name, offsets in self.slots]
+        loop_key = sampling.loop() if context.current().sampled else None
+
+        def one(k, position, slot_values):
+            given = list(state)
+            for (name, _), values in zip(self.slots, slot_values):
+                given[index[name]] = Slots(tuple(values))
+            for name in self.accumulators:
+                given[index[name]] = _zero(state[index[name]])
+            if loop_key is None:
+                out = body(BoundedInt(position, lo, hi), *given)
+            else:
+                with sampling.step(loop_key, k):
+                    out = body(BoundedInt(position, lo, hi), *given)
+            new_values = []
+            for name, _ in self.slots:
+                slots = out[index[name]]
+                if not isinstance(slots, Slots) or (state[index[name]].dtype == jnp.bool_ and any(
+                        isinstance(v, SoftBool) for v in slots.values)):
+                    raise _Sequential()   # setitem makes a bool array a SoftBool array
+                new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
+            return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
+
+        try:
+            new_values, increments = jax.vmap(one)(jnp.arange(positions.shape[0]), positions, gathered)
+        except _Sequential:
+            return None
+        explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)")
+        result = list(state)
+        for (name, offsets), values in zip(self.slots, new_values):
+            a = state[index[name]]
+            dtype = jnp.result_type(a, *values)
+            a = a.astype(dtype)
+            for c, v in zip(offsets, values):
+                where = positions + c if active is None else jnp.where(active, positions + c, a.shape[0])
+                a = a.at[where].set(v.astype(dtype), mode="drop", unique_indices=True)
+            result[index[name]] = a
+        for name, steps in zip(self.accumulators, increments):
+            if active is not None:
+                steps = jnp.where(active.reshape((-1,) + (1,) * (steps.ndim - 1)), steps, jnp.zeros_like(steps))
+            result[index[name]] = _fold(state[index[name]], steps)
+        return tuple(result)
+
+
+def independent(iterable: Any, accumulators: tuple[str, ...], slots: tuple) -> Independent:
+    """The range of a loop with independent iterations (generated code; see the module docstring)."""
+    return Independent(iterable, accumulators, slots)
+
+
+def _iterations(iterable: Any) -> tuple[Any, Any, int, int] | None:
+    """`(positions, active, lo, hi)`: the loop variable at every step, which steps the range reaches
+    (None: all), and static bounds of the variable over the steps it reaches; None if unknown."""
+    if isinstance(iterable, range):
+        if len(iterable) < 2:
+            return None
+        return jnp.asarray(np.asarray(iterable)), None, min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
+    if not isinstance(iterable, TracedRange):
+        return None
+    start_b, stop_b, step = static_bounds(iterable.start), static_bounds(iterable.stop), iterable.step
+    if start_b is None or stop_b is None:
+        return None
+    span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
+    trips = max(0, -(-span // abs(step)))
+    if trips < 2:
+        return None
+    lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
+    positions = jnp.asarray(unwrap(iterable.start)) + step * jnp.arange(trips)
+    stop = jnp.asarray(unwrap(iterable.stop))
+    return positions, (positions < stop if step > 0 else positions > stop), lo, hi
+
+
+def _zero(x: Any) -> Any:
+    if is_static(x):
+        return type(x)(0) if type(x) in (int, float) else 0
+    return jnp.zeros_like(unwrap(x))
+
+
+def _fold(x: Any, steps: Any) -> Any:
+    """`x + steps[0] + steps[1] + ...`, added in that order (Python's order: hard mode sums exactly)."""
+    if steps.shape[0] > EXACT_FOLD_MAX:
+        total, _ = jax.lax.scan(lambda s, d: (s + d, None), jnp.asarray(unwrap(x)) + steps[0], steps[1:])
+        return total
+    for k in range(steps.shape[0]):
+        x = x + steps[k]
+    return x

@@ -1,0 +1,166 @@
+"""The independent-loops pass: which `for` loops it marks, and the slots it gives their arrays."""
+import pytest
+
+from relaxjax.transforms import independent_loops
+from tests.transforms.helpers import run_pass, same
+
+
+def test_disjoint_element_writes_become_slots_and_an_increment_an_accumulator():
+    out = run_pass(independent_loops, """
+        def f(a, s, n):
+            swaps = 0.0
+            for j in range(s, n - 1, 2):
+                if a[j] > a[j + 1]:
+                    a[j], a[j + 1] = a[j + 1], a[j]
+                    swaps += 1.0
+            return swaps
+    """)
+    assert same(out, """
+        def f(a, s, n):
+            swaps = 0.0
+            for j in rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),)):
+                a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
+                if a__slot__1 > a__slot__2:
+                    a__slot__1, a__slot__2 = a__slot__2, a__slot__1
+                    swaps += 1.0
+                a = rj__.put_slots(a, j, (0, 1), (a__slot__1, a__slot__2))
+            return swaps
+    """), out
+
+
+def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
+    out = run_pass(independent_loops, """
+        def f(new, dist, k):
+            for r in range(k):
+                for c in range(k):
+                    for dr in (-1, 0, 1):
+                        rr = r + dr
+                        if 0 <= rr < k and dist[rr][c] < new[r][c]:
+                            new[r][c] = dist[rr][c]
+            return new
+    """)
+    assert "for r in rj__.independent(range(k), (), (('new', (0,)),))" in out, out
+    assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),))" in out, out
+    assert "new__slot__1__slot__2 = dist[rr][c]" in out, out
+
+
+@pytest.mark.parametrize("source", [
+    # step 1 and a[j + 1]: each iteration reads what the one before wrote (bubble sort's pass)
+    """
+    def f(a, n):
+        for j in range(n - 1):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+    """,
+    # the running value is read by the next iteration
+    """
+    def f(a, n):
+        best = a[0]
+        for j in range(n):
+            best = max(best, a[j])
+            a[j] = best
+    """,
+    # an accumulator that is also read
+    """
+    def f(a, n):
+        s = 0.0
+        for j in range(n):
+            s += a[j]
+            a[j] = s
+    """,
+    # two increments of one accumulator per iteration (Python's sum order is per statement)
+    """
+    def f(a, n):
+        s = 0.0
+        for j in range(n):
+            s += a[j]
+            s += 1.0
+    """,
+    # an increment inside an inner loop
+    """
+    def f(a, n):
+        s = 0.0
+        for j in range(n):
+            for k in range(3):
+                s += a[j]
+    """,
+    # a variable of the body read after the loop (Python leaves the last iteration's value)
+    """
+    def f(a, n):
+        for j in range(n):
+            t = a[j] * 2.0
+            a[j] = t
+        return t
+    """,
+    # a variable assigned only on one branch: an iteration may read the previous one's value
+    """
+    def f(a, n):
+        t = 0.0
+        for j in range(n):
+            if a[j] > 0:
+                t = a[j]
+            a[j] = t
+    """,
+    # the array used whole inside the loop
+    """
+    def f(a, n):
+        for j in range(n):
+            a[j] = a[j] + len(a)
+    """,
+    # an element at a computed place
+    """
+    def f(a, n):
+        for j in range(n):
+            a[n - 1 - j] = a[j]
+    """,
+    # break
+    """
+    def f(a, n):
+        for j in range(n):
+            if a[j] > 0:
+                break
+            a[j] = 1.0
+    """,
+    # a loop over a list, not a range
+    """
+    def f(a, xs):
+        for j in xs:
+            a[j] = 0.0
+    """,
+    # a step that is not a literal
+    """
+    def f(a, n, s):
+        for j in range(0, n, s):
+            a[j] = 0.0
+    """,
+])
+def test_loops_whose_iterations_may_see_each_other_are_left_alone(source):
+    out = run_pass(independent_loops, source)
+    assert "for j in rj__.independent" not in out, out
+
+
+def test_a_loop_variable_shared_with_a_comprehension_outside_does_not_count_as_used_there():
+    out = run_pass(independent_loops, """
+        def f(a, k):
+            b = [[a[r][c] for c in range(k)] for r in range(k)]
+            for r in range(k):
+                for c in range(k):
+                    b[r][c] = b[r][c] * 2.0
+            return b
+    """)
+    assert "for r in rj__.independent(" in out, out
+
+
+def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
+    out = run_pass(independent_loops, """
+        def f(m):
+            for r in range(len(m)):
+                s = 0.0
+                for c in range(len(m[r])):
+                    s += abs(m[r][c])
+                for c in range(len(m[r])):
+                    m[r][c] = m[r][c] / (s + 1.0)
+            return m
+    """)
+    assert "for r in rj__.independent(range(len(m)), (), (('m', (0,)),))" in out, out
+    assert "for c in rj__.independent(range(len(m__slot__1)), ('s',), ())" in out, out

@@ -1,0 +1,241 @@
+"""A `for` loop over a range whose iterations cannot see each other's effects is marked so that the
+runtime may run all its iterations at once (one `vmap`) instead of one after another:
+
+    for j in range(s, n - 1, 2):           for j in rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),)):
+        if a[j] > a[j + 1]:                    a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
+            a[j], a[j + 1] = a[j + 1], a[j]     if a__slot__1 > a__slot__2:
+            swaps += 1.0              ->            a__slot__1, a__slot__2 = a__slot__2, a__slot__1
+                                                    swaps += 1.0
+                                                a = rj__.put_slots(a, j, (0, 1), (a__slot__1, a__slot__2))
+
+The rewritten loop means what the original means when run one iteration after another (each reads its
+elements, works on them as variables, and writes them back), so the runtime is free to do that
+instead (runtime/independent_loops.py decides, on the values: positions in range, arrays it can gather).
+
+Iterations are independent when every name the body changes is one of
+- an array written only at `a[j + c]` (deeper subscripts allowed), `j` the loop variable and the offsets
+  `c` spanning less than the step, so no two iterations touch one element; the body uses `a` no other way;
+- an accumulator: `x += e` once, outside any inner loop, and `x` used nowhere else in the body (the
+  runtime adds the iterations' increments in order, so hard mode sums exactly as Python does);
+- a variable of one iteration: assigned before it is read, in the body or in the body of an inner loop,
+  and used nowhere outside the loop.
+Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone.
+"""
+from __future__ import annotations
+
+import gast
+
+from relaxjax.transforms import templates
+from relaxjax.transforms.analysis import element_root, target_names
+from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
+
+_UNSUPPORTED = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.Global,
+                gast.Nonlocal, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.ListComp,
+                gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr, gast.Try, gast.With, gast.Delete,
+                gast.AsyncFor, gast.AsyncWith, gast.Starred)
+PUT = "put_slots"   # the runtime operator that writes an iteration's elements back (live_iteration.py reads it)
+_SCOPES = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.Lambda)
+
+
+def _static_int(node: gast.AST) -> int | None:
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _static_int(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def _range_step(node: gast.AST) -> int | None:
+    """The step of `range(...)` written with a literal step (1 if none), else None."""
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "range"
+            and 1 <= len(node.args) <= 3 and not node.keywords):
+        return None
+    step = _static_int(node.args[2]) if len(node.args) == 3 else 1
+    return step or None
+
+
+def _offset(index: gast.AST, var: str) -> int | None:
+    """`c` for an index `var`, `var + c`, `c + var` or `var - c` (c an int literal), else None."""
+    if isinstance(index, gast.Name) and index.id == var:
+        return 0
+    if isinstance(index, gast.BinOp) and isinstance(index.op, (gast.Add, gast.Sub)):
+        left, right = index.left, index.right
+        if isinstance(left, gast.Name) and left.id == var and _static_int(right) is not None:
+            return _static_int(right) if isinstance(index.op, gast.Add) else -_static_int(right)
+        if isinstance(right, gast.Name) and right.id == var and isinstance(index.op, gast.Add):
+            return _static_int(left)
+    return None
+
+
+def _names(node: gast.AST, name: str) -> list[gast.Name]:
+    """The occurrences of variable `name` in `node`, not counting comprehensions and lambdas that bind
+    a name of their own by that spelling."""
+    found, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, _SCOPES) and name in _scope_names(n):
+            continue
+        if isinstance(n, gast.Name) and n.id == name:
+            found.append(n)
+        stack.extend(gast.iter_child_nodes(n))
+    return found
+
+
+def _scope_names(node: gast.AST) -> set[str]:
+    if isinstance(node, gast.Lambda):
+        return {a.id for a in node.args.args}
+    return {n for g in node.generators for n in target_names(g.target)}
+
+
+def _parents(root: gast.AST) -> dict[int, gast.AST]:
+    return {id(child): node for node in gast.walk(root) for child in gast.iter_child_nodes(node)}
+
+
+def _mentions(node: gast.AST, name: str) -> bool:
+    return bool(_names(node, name))
+
+
+def _local_to(block: list[gast.stmt], name: str) -> bool:
+    """Whether every iteration of `block` assigns `name` before reading it: each statement that uses it
+    is an assignment that does not read it (then the rest of the block may use it), an inner loop that
+    binds it as its variable, or an inner loop whose body assigns it before reading it."""
+    for stmt in block:
+        if not _mentions(stmt, name):
+            continue
+        if isinstance(stmt, gast.Assign):
+            return (not _mentions(stmt.value, name) and any(name in target_names(t) for t in stmt.targets)
+                    and not any(_mentions(sub, name) for t in stmt.targets for sub in gast.walk(t)
+                                if isinstance(sub, gast.Subscript)))
+        if not isinstance(stmt, (gast.For, gast.While)) or stmt.orelse:
+            return False
+        header = [stmt.iter] if isinstance(stmt, gast.For) else [stmt.test]
+        if any(_mentions(h, name) for h in header):
+            return False
+        binds = isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name
+        if not binds and (_mentions(stmt.target, name) if isinstance(stmt, gast.For) else False):
+            return False
+        if not (binds or _local_to(stmt.body, name)):
+            return False
+    return True
+
+
+def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> bool:
+    """`name += e` is the body's one use of `name`, not inside an inner loop."""
+    uses = [n for s in loop.body for n in _names(s, name)]
+    if len(uses) != 1:
+        return False
+    stmt = parents[id(uses[0])]
+    if not (isinstance(stmt, gast.AugAssign) and stmt.target is uses[0] and isinstance(stmt.op, gast.Add)):
+        return False
+    node = parents[id(stmt)]
+    while node is not loop:
+        if isinstance(node, (gast.For, gast.While)):
+            return False
+        node = parents[id(node)]
+    return True
+
+
+class _Plan:
+    """What a loop changes: the arrays it writes (name -> offsets) and its accumulators."""
+
+    def __init__(self, slots: dict[str, list[int]], accumulators: list[str]):
+        self.slots, self.accumulators = slots, accumulators
+
+
+def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
+    """How the loop's iterations are independent, or None if the pass cannot show that they are."""
+    step = _range_step(loop.iter)
+    if step is None or loop.orelse or not isinstance(loop.target, gast.Name):
+        return None
+    var = loop.target.id
+    body_nodes = [n for s in loop.body for n in gast.walk(s)]
+    if any(isinstance(n, _UNSUPPORTED) or (isinstance(n, gast.Name) and n.id == _RETURN_MARKER)
+           or (isinstance(n, gast.Attribute) and not isinstance(n.ctx, gast.Load)) for n in body_nodes):
+        return None
+    parents = _parents(loop)
+    stored_names: dict[str, None] = {}
+    written: dict[str, None] = {}
+    for n in body_nodes:
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            stored_names[n.id] = None
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store):
+            root = element_root(n)
+            if root is None:
+                return None
+            written[root] = None
+    if var in stored_names or var in written:
+        return None
+    slots: dict[str, list[int]] = {}
+    for name in written:
+        if name in stored_names:
+            return None
+        offsets = []
+        for use in (u for s in loop.body for u in _names(s, name)):
+            sub = parents[id(use)]
+            offset = _offset(sub.slice, var) if isinstance(sub, gast.Subscript) and sub.value is use else None
+            if offset is None:
+                return None
+            offsets.append(offset)
+        offsets = sorted(set(offsets))
+        if offsets[-1] - offsets[0] >= abs(step):
+            return None
+        slots[name] = offsets
+    accumulators = []
+    for name in stored_names:
+        if _accumulator(loop, name, parents):
+            accumulators.append(name)
+        elif len(_names(function, name)) != len([n for s in loop.body for n in _names(s, name)]) \
+                or not _local_to(loop.body, name):
+            return None
+    if any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)
+           and n.func.value.id in written for n in body_nodes):
+        return None
+    return _Plan(slots, accumulators)
+
+
+class _Slots(gast.NodeTransformer):
+    """`a[j + c]` -> the variable of slot c."""
+
+    def __init__(self, var: str, names: dict[str, dict[int, str]]):
+        self.var, self.names = var, names
+
+    def visit_Subscript(self, node: gast.Subscript) -> gast.AST:
+        self.generic_visit(node)
+        if isinstance(node.value, gast.Name) and node.value.id in self.names:
+            slot = self.names[node.value.id][_offset(node.slice, self.var)]
+            return gast.copy_location(gast.Name(id=slot, ctx=node.ctx, annotation=None, type_comment=None), node)
+        return node
+
+
+class _IndependentLoops(gast.NodeTransformer):
+    def __init__(self, ctx: Context, function: gast.FunctionDef):
+        self.ctx, self.function = ctx, function
+
+    def visit_For(self, node: gast.For) -> gast.For:
+        plan = _plan(node, self.function)
+        if plan is not None:
+            self._mark(node, plan)
+        self.generic_visit(node)
+        return node
+
+    def _mark(self, node: gast.For, plan: _Plan) -> None:
+        var = node.target.id
+        names = {a: {c: self.ctx.fresh(f"{a}__slot") for c in offsets} for a, offsets in plan.slots.items()}
+        node.body = [_Slots(var, names).visit(s) for s in node.body]
+        take, put = [], []
+        for a, slots in names.items():
+            offsets = tuple(slots)
+            variables = "".join(v + ", " for v in slots.values())
+            take += templates.replace(f"({variables}) = {RUNTIME}.take_slots({a}, {var}, {offsets!r})", node)
+            put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
+        node.body = take + node.body + put
+        spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
+        node.iter = templates.expression(f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r})",
+                                         node.iter, iterable=node.iter)
+
+
+def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
+    """Mark every `for` loop over a range whose iterations are independent (outermost first)."""
+    return _IndependentLoops(ctx, node).visit(node)
