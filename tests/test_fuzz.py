@@ -103,3 +103,37 @@ def test_an_int_passed_through_a_relaxed_while_stays_an_int():
     want = _returns_from_a_while_between_swaps(*copy.deepcopy(args))[0]
     np.testing.assert_allclose(relax(_returns_from_a_while_between_swaps, mode="hard")(*args)[0], want, rtol=1e-6)
     np.testing.assert_allclose(relax(_returns_from_a_while_between_swaps, beta=1e4)(*args)[0], want, rtol=1e-6)
+
+
+def _doubles_inside_a_while_that_runs_once(x, y, a):
+    """Program 20104 of `relaxjax-bench fuzz`, reduced: the counter ends the `while` after one pass,
+    but its scan runs `max_iter` steps, and each step doubled `f2` once per element from the state
+    before: by step 93 it was infinite. Those steps carry no weight, yet inf times their zero
+    cotangent made every gradient NaN. A scanned `while` now repeats its halting state once halted."""
+    f2 = 0.0
+    c0 = 0
+    w1 = 0
+    while w1 < 1 and x == 0.0:
+        w1 += 1
+        for e2 in a:
+            f2 += f2 - x
+            if not (a[1] == f2 * (c0 > y)):
+                c0 = c0 + 1
+    return f2, c0
+
+
+def test_steps_after_a_while_halted_do_not_overflow_into_nan_gradients():
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from relaxjax import relax
+    relaxed = relax(_doubles_inside_a_while_that_runs_once, beta=1.0)
+    a = jnp.asarray(np.random.default_rng(0).uniform(-3, 3, 11))
+
+    def total(x, y, a):
+        f2, c0 = relaxed(x, y, a)
+        return f2 + c0
+
+    grads = jax.grad(total, argnums=(0, 1, 2))(2.93, 0.32, a)
+    assert all(bool(jnp.all(jnp.isfinite(g))) for g in grads), grads

@@ -34,7 +34,7 @@ def as_int(x: Any) -> Any:
     """A truth value (a Python bool or a bool array) as the int Python reads it; anything else as it is."""
     if isinstance(x, bool):
         return int(x)
-    return jnp.asarray(x).astype(jnp.int_) if _bool_array(x) else x
+    return jnp.asarray(x).astype(jnp.result_type(int)) if _bool_array(x) else x
 
 
 def _binary(op: Callable) -> Callable:

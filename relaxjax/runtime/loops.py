@@ -39,7 +39,7 @@ from relaxjax.runtime.carry import flatten, join, join_states, same_specs, spec_
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import getitem
 from relaxjax.runtime.logic import truth
-from relaxjax.runtime.merge import merge_states
+from relaxjax.runtime.merge import merge, merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, unwrap
 
 UNROLL_MAX = 1
@@ -420,6 +420,16 @@ def _static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], sta
     return len(record), specs, trajectories
 
 
+def _frozen_once_halted(halted: Any, old: tuple, new: tuple, names: tuple[str, ...]) -> tuple:
+    """The state the next step of a scanned `while` starts from: `old` once the loop has certainly halted.
+
+    Those steps carry no weight in the result, but a body run on and on from a state no run reaches can
+    overflow (a value doubling each pass), and an infinity times the zero cotangent of a step without
+    mass is a NaN in the backward pass. From the halting state each step is one body run, finite."""
+    return tuple(n if isinstance(o, Undefined) or isinstance(n, Undefined) else merge(halted, o, n, name)
+                 for o, n, name in zip(old, new, names))
+
+
 def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
                    names: tuple[str, ...], steps: int, specs: tuple | None = None,
                    trajectories: dict[int, list[int]] | None = None) -> tuple:
@@ -444,7 +454,8 @@ def _scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: 
         # The last trace is the one whose carry layout held: remember how x_t and c_t were recorded.
         seen.update(specs=specs, soft=isinstance(c, SoftBool))
         c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
-        return body(*s), (c_leaf, flatten(s, specs))
+        halted = c_leaf == 0 if isinstance(c, SoftBool) else jnp.logical_not(c_leaf)
+        return _frozen_once_halted(halted, s, body(*s), names), (c_leaf, flatten(s, specs))
 
     passed: list = []
     last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs, passed=passed)
