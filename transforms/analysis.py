@@ -87,3 +87,8 @@ def subscript_base(expr: gast.AST) -> gast.AST:
 def source_text(node: gast.AST) -> str:
     """`node` as Python source, for messages."""
     return ast.unparse(gast.gast_to_ast(node))
+
+
+def parent_map(root: gast.AST) -> dict[int, gast.AST]:
+    """For every node under `root`, by `id`, the node it hangs from."""
+    return {id(child): node for node in gast.walk(root) for child in gast.iter_child_nodes(node)}

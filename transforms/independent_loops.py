@@ -26,7 +26,7 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import element_root, target_names
+from relaxjax.transforms.analysis import element_root, parent_map, target_names
 from relaxjax.transforms.context import RUNTIME, Context
 from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
 
@@ -88,9 +88,6 @@ def _scope_names(node: gast.AST) -> set[str]:
         return {a.id for a in node.args.args}
     return {n for g in node.generators for n in target_names(g.target)}
 
-
-def _parents(root: gast.AST) -> dict[int, gast.AST]:
-    return {id(child): node for node in gast.walk(root) for child in gast.iter_child_nodes(node)}
 
 
 def _mentions(node: gast.AST, name: str) -> bool:
@@ -154,7 +151,7 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     if any(isinstance(n, _UNSUPPORTED) or (isinstance(n, gast.Name) and n.id == _RETURN_MARKER)
            or (isinstance(n, gast.Attribute) and not isinstance(n.ctx, gast.Load)) for n in body_nodes):
         return None
-    parents = _parents(loop)
+    parents = parent_map(loop)
     stored_names: dict[str, None] = {}
     written: dict[str, None] = {}
     for n in body_nodes:
@@ -189,9 +186,6 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
         elif len(_names(function, name)) != len([n for s in loop.body for n in _names(s, name)]) \
                 or not _local_to(loop.body, name):
             return None
-    if any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)
-           and n.func.value.id in written for n in body_nodes):
-        return None
     return _Plan(slots, accumulators)
 
 

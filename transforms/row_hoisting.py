@@ -25,6 +25,7 @@ import ast
 import gast
 
 from relaxjax.transforms import templates
+from relaxjax.transforms.analysis import parent_map
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
 from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
 
@@ -33,9 +34,6 @@ RESTORE = "restore_rows"   # the runtime operator that writes the carried rows b
 
 _KEY_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Load, gast.operator, gast.unaryop)
 
-
-def _parents(root: gast.AST) -> dict[int, gast.AST]:
-    return {id(child): node for node in gast.walk(root) for child in gast.iter_child_nodes(node)}
 
 
 def _assigned(loop: gast.For) -> set[str]:
@@ -105,7 +103,7 @@ class _RowHoisting(gast.NodeTransformer):
         returns = any(isinstance(n, gast.Name) and n.id == _RETURN_MARKER for n in gast.walk(node))
         before, after = [], []
         if not (returns or getattr(node, "rj_rest", False)):
-            parents, assigned = _parents(node), _assigned(node)
+            parents, assigned = parent_map(node), _assigned(node)
             outside = {n.id for part in (node.iter, node.target) for n in gast.walk(part) if isinstance(n, gast.Name)}
             for name in dict.fromkeys(n.value.id for n in gast.walk(node)
                                       if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)):

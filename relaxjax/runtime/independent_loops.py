@@ -29,7 +29,7 @@ import numpy as np
 
 from relaxjax.runtime import context, explain, sampling
 from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
-from relaxjax.runtime.loops import TracedRange, static_bounds
+from relaxjax.runtime.loops import TracedRange, masked_range_plan, traced_range_limits
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
 
 UNROLL_MAX = 4   # a sum over a static range of at most this many steps (no slots) runs unrolled
@@ -151,19 +151,13 @@ def _iterations(iterable: Any) -> tuple[Any, Any, int, int] | None:
         if len(iterable) < 2:
             return None
         return jnp.asarray(np.asarray(iterable)), None, min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
-    if not isinstance(iterable, TracedRange):
+    if not isinstance(iterable, TracedRange) or traced_range_limits(iterable) is None:
         return None
-    start_b, stop_b, step = static_bounds(iterable.start), static_bounds(iterable.stop), iterable.step
-    if start_b is None or stop_b is None:
-        return None
-    span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
-    trips = max(0, -(-span // abs(step)))
+    xs, item_and_active, trips = masked_range_plan(iterable)
     if trips < 2:
         return None
-    lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
-    positions = jnp.asarray(unwrap(iterable.start)) + step * jnp.arange(trips)
-    stop = jnp.asarray(unwrap(iterable.stop))
-    return positions, (positions < stop if step > 0 else positions > stop), lo, hi
+    item, active = item_and_active(xs)   # every step at once
+    return unwrap(item), active, item.lo, item.hi
 
 
 def _zero(x: Any) -> Any:

@@ -267,7 +267,7 @@ def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:
     return tuple(b if kept else a for b, a, kept in zip(before, after, passed))
 
 
-def static_bounds(x: Any) -> tuple[int, int] | None:
+def _bounds(x: Any) -> tuple[int, int] | None:
     if is_static(x):
         return int(x), int(x)
     if isinstance(x, BoundedInt):
@@ -275,14 +275,23 @@ def static_bounds(x: Any) -> tuple[int, int] | None:
     return None
 
 
+def traced_range_limits(rng: TracedRange) -> tuple[int, int, int] | None:
+    """`(trips, lo, hi)` of a range with a traced bound: its largest trip count and static bounds of its
+    variable over the steps the range reaches; None when a bound has no static limit."""
+    start_b, stop_b, step = _bounds(rng.start), _bounds(rng.stop), rng.step
+    if start_b is None or stop_b is None:
+        return None
+    span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
+    lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
+    return max(0, math.ceil(span / abs(step))), lo, hi
+
+
 def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any, Any]], int]:
     """`(xs, item_and_active, trips)` for a range with a traced bound: the largest trip count, and for
     step k the loop variable and whether the real range reaches it."""
-    start_b, stop_b, step = static_bounds(rng.start), static_bounds(rng.stop), rng.step
-    if start_b and stop_b:
-        span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]
-        trips = max(0, math.ceil(span / abs(step)))
-        lo, hi = (start_b[0], stop_b[1] - 1) if step > 0 else (stop_b[0] + 1, start_b[1])
+    step, limits = rng.step, traced_range_limits(rng)
+    if limits is not None:
+        trips, lo, hi = limits
     else:
         if getattr(_strict, "depth", 0):
             raise _NeedsStatic()
