@@ -288,7 +288,11 @@ def traced_range_limits(rng: TracedRange) -> tuple[int, int, int] | None:
 
 def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any, Any]], int]:
     """`(xs, item_and_active, trips)` for a range with a traced bound: the largest trip count, and for
-    step k the loop variable and whether the real range reaches it."""
+    step k the loop variable and whether the real range reaches it.
+
+    With a traced start, the steps past the real range would put the variable outside the bounds of the
+    steps it reaches (`range(r % 2, n - 1, 2)`); those steps see it clamped into the bounds instead (their
+    state is dropped), so that the bounds hold at every step (merges rely on them: `provenance.Place`)."""
     step, limits = rng.step, traced_range_limits(rng)
     if limits is not None:
         trips, lo, hi = limits
@@ -302,9 +306,14 @@ def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any,
         unfinished.report(last < stop if step > 0 else last > stop,
                           "this `for` loop over a range whose bound is known only at run time")
 
+    clamp = lo is not None and not is_static(rng.start)
+
     def item_and_active(k):
         i = start + k * step
-        return (BoundedInt(i, lo, hi) if lo is not None else i), (i < stop if step > 0 else i > stop)
+        active = i < stop if step > 0 else i > stop
+        if lo is None:
+            return i, active
+        return BoundedInt(jnp.clip(i, lo, hi) if clamp else i, lo, hi), active
 
     return jnp.arange(trips), item_and_active, trips
 

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import jax
@@ -85,7 +86,9 @@ def _merge_written(test: Any, a: Any, b: Any) -> Any:
     at_a = jnp.stack([provenance.value_at(root, writes_a, values_a, p) for p in places])
     at_b = jnp.stack([provenance.value_at(root, writes_b, values_b, p) for p in places])
     merged = merge(test, at_a, at_b)
-    out = root.astype(merged.dtype).at[tuple(jnp.stack([p.vector for p in places]).T)].set(merged)
+    unique = all(p.apart(q) for p, q in itertools.combinations(places, 2))
+    out = root.astype(merged.dtype).at[tuple(jnp.stack([p.vector for p in places]).T)].set(
+        merged, unique_indices=unique, mode="promise_in_bounds" if unique else None)
     if out.dtype == root.dtype:
         provenance.remember(out, root, list(places), list(merged))
     return out

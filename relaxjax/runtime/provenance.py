@@ -121,15 +121,29 @@ class Place:
     """One element's position: the index objects as written (`key`; two places are known to be one
     while tracing when their indices have the same identity, see `_identity`) and the index vector."""
 
-    __slots__ = ("key", "ids", "vector")
+    __slots__ = ("key", "ids", "vector", "in_range")
 
-    def __init__(self, key: tuple, vector: Any):
+    def __init__(self, key: tuple, vector: Any, shape: tuple):
         self.key, self.vector = key, vector
         self.ids = tuple(_identity(k)[0] for k in key)
+        self.in_range = all(0 <= lo and hi < size for (lo, hi), size in zip(map(_bounds, key), shape))
 
     def same(self, other: Place) -> bool:
         """Whether both name one element whatever the traced values are."""
         return self.ids == other.ids
+
+    def apart(self, other: Place) -> bool:
+        """Whether the two name different elements whatever the traced values are (both in range)."""
+        return self.in_range and other.in_range and any(
+            a != b and (type(a) is int or type(a) is tuple and type(b) is tuple and a[:2] == b[:2])
+            for a, b in zip(self.ids, other.ids) if type(a) is type(b))
+
+
+def _bounds(index: Any) -> tuple:
+    """Static `(lo, hi)` of an index, negative static ints counted from the end; (-1, -1) when unknown."""
+    if type(index) is int:
+        return index, index
+    return getattr(index, "lo", -1), getattr(index, "hi", -1)
 
 
 def position(arr: Any, key: tuple) -> Place | None:
@@ -141,7 +155,7 @@ def position(arr: Any, key: tuple) -> Place | None:
     # (a masked step of a loop, past its real range, reads and writes back the same element).
     vector = jnp.stack([jnp.clip(jnp.where(k < 0, k + size, k), 0, size - 1)
                         for k, size in zip(map(jnp.asarray, map(unwrap, key)), arr.shape)])
-    return Place(key, vector)
+    return Place(key, vector, arr.shape)
 
 
 def distinct(places: list) -> list:

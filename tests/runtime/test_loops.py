@@ -32,6 +32,23 @@ def test_a_dependent_range_is_masked_at_its_largest_trip_count():
     assert int(out) == sum(9 - i for i in range(9))
 
 
+@pytest.mark.parametrize("start, stop, step", [((0, 1), 7, 2), ((5, 7), -1, -3), (0, 7, 2)])
+def test_a_masked_range_keeps_its_variable_within_its_bounds_at_every_step(start, stop, step):
+    from relaxjax.runtime import BoundedInt
+    from relaxjax.runtime.loops import masked_range_plan
+
+    def steps(first):
+        begin = BoundedInt(first, *start) if isinstance(start, tuple) else start
+        xs, item_and_active, _ = masked_range_plan(range_(begin, BoundedInt(jnp.asarray(stop), stop, stop), step))
+        item, active = item_and_active(xs)
+        return item.value, active, item.lo, item.hi
+
+    for first in ([start] if isinstance(start, int) else range(start[0], start[1] + 1)):
+        values, active, lo, hi = steps(jnp.asarray(first))
+        assert lo <= int(values.min()) and int(values.max()) <= hi
+        assert list(values[active]) == list(range(first, stop, step))   # the steps the range reaches
+
+
 def test_while_returns_the_state_expected_over_the_halting_step():
     beta, x0 = 0.7, 0.0
     with options(beta=beta, max_iter=40):

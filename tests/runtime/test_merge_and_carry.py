@@ -131,3 +131,42 @@ def test_a_merge_that_keeps_the_old_array_keeps_it_at_out_of_range_places():
 
     for w in (-20, -9, -1, 3, 8, 12):
         np.testing.assert_array_equal(step(w, True), a)
+
+
+def _scatters(fn, *args):
+    """The scatters that make `fn`'s results (a merge's writes, not the branches' own)."""
+    jaxpr = jax.make_jaxpr(fn)(*args).jaxpr
+    return [e for e in jaxpr.eqns if e.primitive.name == "scatter" and e.outvars[0] in jaxpr.outvars]
+
+
+@pytest.mark.parametrize("shifts, lo, hi, unique", [
+    ((0, 1), 0, 2, True),      # a[j], a[j + 1] with j in 0..2 of 4: in range and apart
+    ((0, 1), 0, 3, False),     # j = 3 puts j + 1 past the end: CPython raises, the places may coincide
+    ((-1, 0), 0, 2, False),    # j - 1 is -1 at j = 0: not known to be in range
+    ((0, 4), 0, 0, False),     # apart as numbers, but a[4] is out of range
+])
+def test_a_merge_writes_with_a_unique_scatter_only_where_the_places_are_known_apart(shifts, lo, hi, unique):
+    from relaxjax.runtime import BoundedInt
+
+    def swap(a, j):
+        j = BoundedInt(j, lo, hi)
+        u, v = j + shifts[0], j + shifts[1]
+        swapped = setitem(setitem(a, (u,), getitem(a, v)), (v,), getitem(a, u))
+        return merge(P, swapped, a)
+
+    base, j = jnp.array([1.0, 2.0, 3.0, 4.0]), jnp.asarray(min(hi, 1))
+    [scatter] = _scatters(swap, base, j)
+    assert scatter.params["unique_indices"] is unique
+    u, v = int(j) + shifts[0], int(j) + shifts[1]
+    dense = base.at[u].set(base[v]).at[v].set(base[u]) if v < 4 else None
+    if dense is not None:
+        np.testing.assert_allclose(jax.jit(swap)(base, j), 0.25 * dense + 0.75 * base, rtol=1e-6)
+
+
+def test_static_places_are_apart_when_they_differ_and_unknown_traced_ones_never_are():
+    def write(a, i):
+        return merge(P, setitem(setitem(a, (0,), 5.0), (2,), 6.0), a), merge(
+            P, setitem(setitem(a, (i,), 5.0), (2,), 6.0), a)
+
+    static, traced = _scatters(write, jnp.zeros(4), jnp.asarray(1))
+    assert static.params["unique_indices"] and not traced.params["unique_indices"]
