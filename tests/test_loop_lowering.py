@@ -1,4 +1,6 @@
 """How loops lower: the program size must not grow with the trip count (DESIGN.md §4)."""
+import itertools
+
 import jax
 import jax.extend
 import jax.numpy as jnp
@@ -41,8 +43,12 @@ def _scan_carries(jaxpr, depth=0):
     for eqn in jaxpr.eqns:
         inner = depth
         if eqn.primitive.name == "scan":
-            start = eqn.params["num_consts"]
-            out.append((depth, [v.aval.shape for v in eqn.invars[start:start + eqn.params["num_carry"]]]))
+            # The scan's outputs are its final carry, then the stacked outputs of its steps; a carry has
+            # the shape its step returns (read from shapes: JAX 0.11 dropped the num_carry parameter).
+            body = eqn.params["jaxpr"].jaxpr
+            carry = itertools.takewhile(lambda pair: pair[0].aval.shape == pair[1].aval.shape,
+                                        zip(eqn.outvars, body.outvars))
+            out.append((depth, [v.aval.shape for v, _ in carry]))
             inner = depth + 1
         for sub in jax.extend.core.jaxprs_in_params(eqn.params):
             out += _scan_carries(sub, inner)
