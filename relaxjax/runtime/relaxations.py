@@ -11,6 +11,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.custom_derivatives import SymbolicZero
 
 from relaxjax.runtime.distributions import LOGISTIC, Distribution
 
@@ -68,15 +69,37 @@ def softmin_weights(values: Any, beta: Any, axis: int = 0, dist: Distribution = 
     # CPU contracts `beta * x - max` into one fused multiply-add whose rounding differs from the
     # rounded logits the max came from by up to half an ulp of beta * x: exp overflows (NaN weights)
     # once |beta * x| passes about 1e10 in float32.
-    # The weights do not depend on the shift, so no gradient flows through the min (its backward pass
-    # is an argmin; without it a relaxed edit distance runs 1.7x faster). The largest logit is exactly
-    # 0, so the exponentials need no second shift.
+    # The largest logit is exactly 0, so the exponentials need no second shift. The derivative is the
+    # softmax's own closed form (custom_jvp): differentiating the guards and the shift instead made a
+    # relaxed edit distance 1.5x slower (m = 16: 2.04 vs 1.37 ms).
     values = jnp.asarray(values)
-    low = jax.lax.stop_gradient(jnp.min(values, axis=axis, keepdims=True))
+    values = values.astype(jnp.result_type(values, float))
+    return _logistic_min_weights(axis % max(values.ndim, 1), jnp.asarray(beta, values.dtype), values)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _logistic_min_weights(axis: int, beta: Any, values: Any) -> Any:
+    low = jnp.min(values, axis=axis, keepdims=True)
     gap = jnp.where(jnp.isfinite(low), values - low, jnp.where(values == low, 0.0, jnp.inf))
     all_inf = jnp.isposinf(low)   # every value +inf: uniform weights
     e = jnp.exp(jnp.where(all_inf, 0.0, -beta * gap))
     return e / jnp.sum(e, axis=axis, keepdims=True)
+
+
+@functools.partial(_logistic_min_weights.defjvp, symbolic_zeros=True)
+def _logistic_min_weights_jvp(axis: int, primals: tuple, tangents: tuple) -> tuple:
+    # The softmax derivative, w * (t - sum(w * t)) for the logits' tangent t = -(beta dv + dbeta v),
+    # with infinite values (weight 0, or shared among equal infinities) left out: no 0 * inf.
+    beta, values = primals
+    dbeta, dvalues = tangents
+    w = _logistic_min_weights(axis, beta, values)
+    finite = jnp.isfinite(values)
+    t = jnp.zeros_like(values) if type(dvalues) is SymbolicZero else -beta * jnp.where(finite, dvalues, 0.0)
+    if type(dbeta) is not SymbolicZero:
+        low = jnp.min(jnp.where(finite, values, jnp.inf), axis=axis, keepdims=True)
+        t = t - dbeta * jnp.where(finite, values - low, 0.0)
+    t = jnp.where(w > 0, t, 0.0)
+    return w, w * (t - jnp.sum(w * t, axis=axis, keepdims=True))
 
 
 def _sequential_min_weights(values: Any, beta: Any, axis: int, dist: Distribution) -> Any:

@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from tests.helpers import x64
 from relaxjax.runtime import (BoundedInt, RelaxError, abs_, getitem, len_, max_, min_, options, range_,
                               setitem)
 from relaxjax.runtime.loops import TracedRange
@@ -79,6 +80,26 @@ def test_softmin_gradient_at_a_tie_is_the_smooth_one():
     from relaxjax.runtime.relaxations import softmin_weights
     jac = jax.jacobian(lambda v: softmin_weights(v, 2.0))(jnp.asarray([1.0, 1.0]))
     np.testing.assert_allclose(jac, [[-0.5, 0.5], [0.5, -0.5]], rtol=1e-6)   # -beta w (1 - w)
+
+
+@pytest.mark.parametrize("values", [[0.3, -1.2, 2.0], [jnp.inf, 1.0, 2.0], [jnp.inf, jnp.inf, jnp.inf],
+                                    [-jnp.inf, 1.0, -jnp.inf]])
+def test_softmin_derivatives_are_the_softmax_ones_and_finite_with_infinite_values(values):
+    """In beta and in the values, against the derivatives of softmax(-beta * v) over the finite values
+    (infinite ones hold weight 0, or share the weight and take no derivative)."""
+    from relaxjax.runtime.relaxations import softmin_weights
+    v = jnp.asarray(values)
+    moment = jnp.arange(1.0, 4.0)
+    beta_grad, value_grad = jax.grad(lambda b, x: softmin_weights(x, b) @ moment, argnums=(0, 1))(2.0, v)
+    moving = np.isfinite(values) & (np.asarray(softmin_weights(v, 2.0)) > 0)
+    expected_beta, expected_values = 0.0, np.zeros(3)
+    if moving.any():
+        expected_beta, sub = jax.grad(lambda b, x: jax.nn.softmax(-b * x) @ moment[moving], argnums=(0, 1))(
+            2.0, v[moving])
+        expected_values[moving] = sub
+    tol = 1e-10 if x64() else 1e-5
+    np.testing.assert_allclose(beta_grad, expected_beta, rtol=tol, atol=tol)
+    np.testing.assert_allclose(value_grad, expected_values, rtol=tol, atol=tol)
 
 
 def test_range_of_soft_data_is_an_error_and_of_hard_data_is_traced():
