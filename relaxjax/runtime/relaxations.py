@@ -17,8 +17,24 @@ from relaxjax.runtime.distributions import LOGISTIC, Distribution
 
 
 def difference(a: Any, b: Any) -> Any:
-    """`b - a`, with equal values (two equal infinities included) a tie at 0 instead of NaN."""
+    """`b - a`, with equal values (two equal infinities included) a tie at 0 instead of NaN; its
+    derivative is `db - da` everywhere, ties included."""
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    if not (jnp.issubdtype(a.dtype, jnp.inexact) or jnp.issubdtype(b.dtype, jnp.inexact)):
+        return jnp.where(a == b, 0, b - a)   # integers: exact, and nothing to differentiate
+    dtype = jnp.result_type(a, b)
+    return _difference(a.astype(dtype), b.astype(dtype))
+
+
+@jax.custom_jvp
+def _difference(a: Any, b: Any) -> Any:
     return jnp.where(a == b, 0.0, b - a)
+
+
+@_difference.defjvp
+def _difference_jvp(primals: tuple, tangents: tuple) -> tuple:
+    out = _difference(*primals)
+    return out, jnp.broadcast_to(tangents[1] - tangents[0], out.shape)
 
 
 def p_less(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:

@@ -202,3 +202,13 @@ def test_one_element_read_twice_is_read_once():
         np.testing.assert_array_equal(jax.jit(f)(j), [j + 1.0, j + 1.0, j, 2.0 * (j + 1)])
     slices = [e for e in jax.make_jaxpr(f)(0).eqns if e.primitive.name in ("dynamic_slice", "gather")]
     assert len(slices) == 3, slices
+
+
+@pytest.mark.parametrize("a, b", [(1.0, 1.0), (jnp.inf, jnp.inf), (0.0, 0.5)])
+def test_a_comparison_has_the_logistic_derivative_at_a_tie_too(a, b):
+    """d/da P(a < b) = -beta s(1 - s), s = sigmoid(beta (b - a)): -beta / 4 at a tie (not 0), finite at a
+    tie of infinities."""
+    beta = 2.0
+    s = 0.5 if a == b else float(jax.nn.sigmoid(beta * (b - a)))
+    da, db = jax.grad(lambda x, y: p_less(x, y, beta), argnums=(0, 1))(a, b)
+    np.testing.assert_allclose([da, db], [-beta * s * (1 - s), beta * s * (1 - s)], rtol=1e-6)
