@@ -140,7 +140,7 @@ class Place:
 
 
 def _bounds(index: Any) -> tuple:
-    """Static `(lo, hi)` of an index, negative static ints counted from the end; (-1, -1) when unknown."""
+    """Static `(lo, hi)` of an index (a static int, a `BoundedInt`); (-1, -1), never in range, when unknown."""
     if type(index) is int:
         return index, index
     return getattr(index, "lo", -1), getattr(index, "hi", -1)
