@@ -40,7 +40,7 @@ from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import getitem
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge, merge_states
-from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, unwrap
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, static_bounds, unwrap
 
 UNROLL_MAX = 1
 
@@ -267,18 +267,10 @@ def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:
     return tuple(b if kept else a for b, a, kept in zip(before, after, passed))
 
 
-def _bounds(x: Any) -> tuple[int, int] | None:
-    if is_static(x):
-        return int(x), int(x)
-    if isinstance(x, BoundedInt):
-        return x.lo, x.hi
-    return None
-
-
 def traced_range_limits(rng: TracedRange) -> tuple[int, int, int] | None:
     """`(trips, lo, hi)` of a range with a traced bound: its largest trip count and static bounds of its
     variable over the steps the range reaches; None when a bound has no static limit."""
-    start_b, stop_b, step = _bounds(rng.start), _bounds(rng.stop), rng.step
+    start_b, stop_b, step = static_bounds(rng.start), static_bounds(rng.stop), rng.step
     if start_b is None or stop_b is None:
         return None
     span = stop_b[1] - start_b[0] if step > 0 else start_b[1] - stop_b[0]

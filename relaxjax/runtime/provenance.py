@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime.values import unwrap
+from relaxjax.runtime.values import static_bounds, unwrap
 
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
 
@@ -126,7 +126,8 @@ class Place:
     def __init__(self, key: tuple, vector: Any, shape: tuple):
         self.key, self.vector = key, vector
         self.ids = tuple(_identity(k)[0] for k in key)
-        self.in_range = all(0 <= lo and hi < size for (lo, hi), size in zip(map(_bounds, key), shape))
+        self.in_range = all(b is not None and 0 <= b[0] and b[1] < size
+                            for b, size in zip(map(static_bounds, key), shape))
 
     def same(self, other: Place) -> bool:
         """Whether both name one element whatever the traced values are."""
@@ -137,13 +138,6 @@ class Place:
         return self.in_range and other.in_range and any(
             a != b and (type(a) is int or type(a) is tuple and type(b) is tuple and a[:2] == b[:2])
             for a, b in zip(self.ids, other.ids) if type(a) is type(b))
-
-
-def _bounds(index: Any) -> tuple:
-    """Static `(lo, hi)` of an index (a static int, a `BoundedInt`); (-1, -1), never in range, when unknown."""
-    if type(index) is int:
-        return index, index
-    return getattr(index, "lo", -1), getattr(index, "hi", -1)
 
 
 def position(arr: Any, key: tuple) -> Place | None:

@@ -211,6 +211,14 @@ def _is_static_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def static_bounds(x: Any) -> tuple[int, int] | None:
+    """Static `(lo, hi)` of an integer while tracing: a static int's value twice, a `BoundedInt`'s bounds;
+    None when unknown."""
+    if isinstance(x, BoundedInt):
+        return x.lo, x.hi
+    return (x, x) if _is_static_int(x) else None
+
+
 class Undefined:
     """The value of a variable that has not been assigned on the path that reaches a use.
 
