@@ -24,6 +24,26 @@ def bubble_swaps(a: jax.Array, beta: jax.Array) -> tuple[jax.Array, jax.Array]:
     return lax.scan(outer, (a, jnp.zeros((), a.dtype)), jnp.arange(n))[0]
 
 
+def bubble_swaps_carried(a: jax.Array, beta: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Relaxed bubble sort as an expert writes it: a pass carries the element that bubbles up and reads
+    the next one as a scan input, so no step indexes the array (the issue's "expert" scan). Same
+    values as `bubble_swaps`."""
+    n = a.shape[0]
+
+    def outer(carry, i):
+        a, swaps = carry
+
+        def inner(carry, xs):
+            x, swaps = carry
+            j, y = xs
+            p = jax.nn.sigmoid(beta * (x - y)) * (j < n - 1 - i)
+            return (p * x + (1 - p) * y, swaps + p), p * y + (1 - p) * x
+        (last, swaps), rest = lax.scan(inner, (a[0], swaps), (jnp.arange(n - 1), a[1:]))
+        return (jnp.concatenate([rest, last[None]]), swaps), None
+
+    return lax.scan(outer, (a, jnp.zeros((), a.dtype)), jnp.arange(n))[0]
+
+
 def edit_distance(s: jax.Array, t: jax.Array, beta: jax.Array) -> jax.Array:
     """Relaxed edit distance between soft symbol sequences: a scan over rows, each row a scan over
     columns, softmin of the three moves. A cell reads the row above as scanned inputs (`prev[1:]`,
