@@ -5,22 +5,27 @@ import jax.numpy as jnp
 
 import relaxjax
 from relaxjax import relax
-from tests.corpus import bubble_swaps, first_above, grow_until
+from tests.corpus import bubble_swaps, first_above, grow_until, selection_sort
 
 
 def _events(report):
     return {(e.what, e.line()): e for e in report.events}
 
 
-def test_a_relaxed_bubble_sort_scans_masks_and_merges():
+def test_a_relaxed_bubble_sort_scans_streams_and_merges():
     report = relaxjax.explain(relax(bubble_swaps, beta=3.0), jnp.array([3.0, 1.0, 2.0, 0.5]))
     events = _events(report)
     assert events["for", "for i in range(n):"].how == ["one scan of 4 steps"]
-    assert "masked" in events["for", "for j in range(n - 1 - i):"].how[0]
+    assert events["for", "for j in range(n - 1 - i):"].how[0].startswith("a stream of 3 steps")
     swap = events["if", "if a[j] > a[j + 1]:"].how
     assert len(swap) == 1 and swap[0].startswith("soft test") and swap[0].endswith("merged a, swaps")
     text = str(report)
     assert "bubble_swaps" in text and "beta=3.0" in text and "if a[j] > a[j + 1]:" in text
+
+
+def test_a_range_with_a_traced_start_is_masked():
+    events = _events(relaxjax.explain(relax(selection_sort, beta=3.0), jnp.array([3.0, 1.0, 2.0, 0.5])))
+    assert "masked" in events["for", "for j in range(i + 1, n):"].how[0]
 
 
 def test_hard_mode_static_tests_and_the_return_value():

@@ -55,18 +55,19 @@ def _scan_carries(jaxpr, depth=0):
     return out
 
 
-def test_an_inner_loop_carries_the_rows_it_uses_not_the_table():
-    """Edit distance: the loop over j uses rows i - 1 and i of the (m + 1) x (m + 1) table only; a scan
-    that carried the table would copy it every step of the backward pass (row_hoisting)."""
+def test_edit_distance_streams_rows_and_cells_instead_of_carrying_the_table():
+    """Edit distance: the loop over i uses rows i - 1 and i of the (m + 1) x (m + 1) table only, and the
+    loop over j cells j - 1 and j of row i: both run as streams (streamed_loops), carrying the row, and
+    the cell, in flight; a scan that carried the table would copy it every step of the backward pass."""
     m = 9
     s = jax.nn.one_hot(jnp.arange(m) % 3, 3)
-    f = relax(edit_distance_soft)
-    carries = _scan_carries(jax.make_jaxpr(jax.grad(f))(s, s).jaxpr)
+    carries = _scan_carries(jax.make_jaxpr(relax(edit_distance_soft))(s, s).jaxpr)
     table = (m + 1, m + 1)
-    assert any(depth == 0 and table in shapes for depth, shapes in carries), carries   # the loop over i
+    outer = [shapes for depth, shapes in carries if depth == 0]
     inner = [shapes for depth, shapes in carries if depth > 0]
-    assert inner and all(table not in shapes for shapes in inner), carries
-    assert any((2, m + 1) in shapes for shapes in inner), carries
+    assert len(outer) == 2 and table in outer[0], carries   # the loop that fills row 0 and column 0
+    assert table not in outer[1] and (m + 1,) in outer[1], carries
+    assert inner and all(shape == () for shapes in inner for shape in shapes), carries
 
 
 def _reads_per_step(fn, *args) -> list[int]:
@@ -84,8 +85,25 @@ def _reads_per_step(fn, *args) -> list[int]:
     return counts
 
 
+def bubble_swaps_downwards(a):
+    """Bubble sort whose passes run down the array (step -1: not a stream, so it reads by index)."""
+    n = len(a)
+    swaps = 0.0
+    for i in range(n):
+        for j in range(n - 2, i - 1, -1):
+            if a[j] > a[j + 1]:
+                a[j], a[j + 1] = a[j + 1], a[j]
+                swaps += 1.0
+    return a, swaps
+
+
 def test_a_soft_compare_swap_reads_each_element_once():
-    """Bubble sort's step reads a[j] and a[j + 1] for the test, again for the swap, and the merge of
-    the branches reads them a third time: all one read each (as in the hand-written scan)."""
-    f = relax(bubble_swaps)
+    """A step reads a[j] and a[j + 1] for the test, again for the swap, and the merge of the branches
+    reads them a third time: all one read each (as in the hand-written scan)."""
+    f = relax(bubble_swaps_downwards)
     assert _reads_per_step(lambda x: f(x)[1], jnp.linspace(1.0, 0.0, 6)) == [2]
+
+
+def test_a_pass_of_bubble_sort_as_a_stream_reads_no_element_by_index():
+    f = relax(bubble_swaps)
+    assert _reads_per_step(lambda x: f(x)[1], jnp.linspace(1.0, 0.0, 6)) == [0]

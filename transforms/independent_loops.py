@@ -20,6 +20,13 @@ Iterations are independent when every name the body changes is one of
 - a variable of one iteration: assigned before it is read, in the body or in the body of an inner loop,
   and used nowhere outside the loop.
 Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone.
+
+A loop over a range of step 1 whose written arrays are used only at `a[j + c]` but whose iterations do
+depend on each other (bubble sort's pass: `a[j + 1]` is the next iteration's `a[j]`; or a running
+value, `s += a[j]; a[j] = s`) gets the same slots
+and is marked `rj__.streamed(range(...), slots)` instead: the runtime may run it as a scan that carries
+the few elements in flight and reads and emits the others (runtime/streamed_loops.py). Its other
+variables are carried as in any loop.
 """
 from __future__ import annotations
 
@@ -135,10 +142,11 @@ def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> boo
 
 
 class _Plan:
-    """What a loop changes: the arrays it writes (name -> offsets) and its accumulators."""
+    """What a loop changes: the arrays it writes (name -> offsets) and its accumulators; `streamed` when
+    its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1)."""
 
-    def __init__(self, slots: dict[str, list[int]], accumulators: list[str]):
-        self.slots, self.accumulators = slots, accumulators
+    def __init__(self, slots: dict[str, list[int]], accumulators: list[str], streamed: bool = False):
+        self.slots, self.accumulators, self.streamed = slots, accumulators, streamed
 
 
 def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
@@ -165,6 +173,7 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     if var in stored_names or var in written:
         return None
     slots: dict[str, list[int]] = {}
+    overlapping = False
     for name in written:
         if name in stored_names:
             return None
@@ -176,16 +185,18 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
                 return None
             offsets.append(offset)
         offsets = sorted(set(offsets))
-        if offsets[-1] - offsets[0] >= abs(step):
-            return None
+        overlapping = overlapping or offsets[-1] - offsets[0] >= abs(step)
         slots[name] = offsets
+    streamed = _Plan(slots, [], streamed=True) if step == 1 and slots else None
+    if overlapping:
+        return streamed
     accumulators = []
     for name in stored_names:
         if _accumulator(loop, name, parents):
             accumulators.append(name)
         elif len(_names(function, name)) != len([n for s in loop.body for n in _names(s, name)]) \
                 or not _local_to(loop.body, name):
-            return None
+            return streamed
     return _Plan(slots, accumulators)
 
 
@@ -226,10 +237,12 @@ class _IndependentLoops(gast.NodeTransformer):
             put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
         node.body = take + node.body + put
         spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
-        node.iter = templates.expression(f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r})",
-                                         node.iter, iterable=node.iter)
+        marker = (f"{RUNTIME}.streamed(iterable, {spec!r})" if plan.streamed else
+                  f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r})")
+        node.iter = templates.expression(marker, node.iter, iterable=node.iter)
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
-    """Mark every `for` loop over a range whose iterations are independent (outermost first)."""
+    """Mark every `for` loop over a range whose iterations are independent, or depend on each other only
+    through elements at fixed offsets of the loop variable (outermost first)."""
     return _IndependentLoops(ctx, node).visit(node)

@@ -17,6 +17,7 @@ from relaxjax.runtime.loops import for_stmt, range_, while_stmt
 from relaxjax.runtime.merge import merge
 from relaxjax.runtime.rows import hoist_rows, restore_rows, row_key
 from relaxjax.runtime.sharp import call_sharp
+from relaxjax.runtime.streamed_loops import streamed
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [
@@ -25,6 +26,6 @@ __all__ = [
     "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp",
     "if_outcome", "if_stmt", "independent", "int_", "invert", "le", "len_", "list_append", "list_extend",
     "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg", "not_", "options", "or_", "pos",
-    "put_slots", "range_", "repeat", "restore_rows", "row_key", "setitem", "sub", "take_slots", "then", "truth",
-    "while_exit_stmt", "while_stmt",
+    "put_slots", "range_", "repeat", "restore_rows", "row_key", "setitem", "streamed", "sub", "take_slots", "then",
+    "truth", "while_exit_stmt", "while_stmt",
 ]

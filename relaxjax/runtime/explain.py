@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import linecache
+import re
 import threading
 from typing import Any, Iterator
 
@@ -97,5 +98,8 @@ def watch(what: str, running: Any) -> None:
 
 
 def merged_names(names: tuple[str, ...], a: tuple, b: tuple) -> list[str]:
-    """The variables two branch states hold different values of (not the same object)."""
-    return [("the return value" if n == "return__0" else n) for n, x, y in zip(names, a, b) if x is not y]
+    """The variables two branch states hold different values of (not the same object), as the user named
+    them: the slots `a__slot__1`, `a__slot__2` a loop works on in place of `a[j]`, `a[j + 1]` show as `a`."""
+    shown = [("the return value" if n == "return__0" else re.sub(r"(__slot__\d+)+$", "", n))
+             for n, x, y in zip(names, a, b) if x is not y]
+    return list(dict.fromkeys(shown))

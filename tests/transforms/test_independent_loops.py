@@ -44,6 +44,68 @@ def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
     assert "new__slot__1__slot__2 = dist[rr][c]" in out, out
 
 
+def test_a_pass_of_bubble_sort_is_marked_as_a_stream_with_the_same_slots():
+    out = run_pass(independent_loops, """
+        def f(a, n):
+            swaps = 0.0
+            for j in range(n - 1):
+                if a[j] > a[j + 1]:
+                    a[j], a[j + 1] = a[j + 1], a[j]
+                    swaps += 1.0
+            return swaps
+    """)
+    assert same(out, """
+        def f(a, n):
+            swaps = 0.0
+            for j in rj__.streamed(range(n - 1), (('a', (0, 1)),)):
+                a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
+                if a__slot__1 > a__slot__2:
+                    a__slot__1, a__slot__2 = a__slot__2, a__slot__1
+                    swaps += 1.0
+                a = rj__.put_slots(a, j, (0, 1), (a__slot__1, a__slot__2))
+            return swaps
+    """), out
+
+
+def test_a_running_value_over_one_slot_is_a_stream():
+    out = run_pass(independent_loops, """
+        def f(a, n):
+            s = 0.0
+            for j in range(1, n):
+                s += a[j]
+                a[j] = s
+            return a
+    """)
+    assert "for j in rj__.streamed(range(1, n), (('a', (0,)),)):" in out, out
+
+
+@pytest.mark.parametrize("source", [
+    # offsets overlapping across steps of 2
+    """
+    def f(a, n):
+        for j in range(0, n - 2, 2):
+            a[j] = a[j + 2]
+    """,
+    # a step of -1
+    """
+    def f(a, n):
+        for j in range(n - 1, 0, -1):
+            a[j] = a[j - 1]
+    """,
+    # no array written at the loop variable: nothing to stream
+    """
+    def f(a, n):
+        s = 0.0
+        for j in range(n):
+            s = s * 2.0 + a[j]
+        return s
+    """,
+])
+def test_dependent_loops_other_than_step_1_slots_are_not_streams(source):
+    out = run_pass(independent_loops, source)
+    assert "rj__.streamed" not in out and "rj__.independent" not in out, out
+
+
 @pytest.mark.parametrize("source", [
     # step 1 and a[j + 1]: each iteration reads what the one before wrote (bubble sort's pass)
     """

@@ -1,0 +1,116 @@
+"""Loops run as a stream (runtime/streamed_loops.py) give the result of running them as written."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax.runtime import context, loops
+from relaxjax.runtime.arithmetic import add, mul
+from relaxjax.runtime.conditionals import if_stmt
+from relaxjax.runtime.independent_loops import put_slots, take_slots
+from relaxjax.runtime.logic import gt
+from relaxjax.runtime.streamed_loops import Streamed
+from relaxjax.runtime.values import BoundedInt, SoftBool
+
+SWAP = (("a", (0, 1)),)
+
+
+def _swap_body(j, a, swaps):
+    """`if a[j] > a[j + 1]: swap them; swaps += 1.0`, as the pass writes bubble sort's inner loop."""
+    x, y = take_slots(a, j, (0, 1))
+    x, y, swaps = if_stmt(gt(x, y), lambda x, y, s: (y, x, s + 1.0), lambda x, y, s: (x, y, s),
+                          (x, y, swaps), ("x", "y", "swaps"))
+    return put_slots(a, j, (0, 1), (x, y)), swaps
+
+
+def _both_ways(iterable, body, state, names, slots=SWAP, mode="relaxed"):
+    """The loop run as a stream and as written."""
+    with context.options(mode=mode, beta=2.0):
+        streamed = Streamed(iterable, slots).run_at_once(body, state, names)
+        as_written = loops.for_stmt(iterable, body, state, names)
+    return streamed, as_written
+
+
+def _assert_same(streamed, as_written, exact):
+    assert streamed is not None
+    for s, w in zip(streamed, as_written):
+        assert jnp.asarray(s).dtype == jnp.asarray(w).dtype
+        if exact:
+            np.testing.assert_array_equal(s, w)
+        else:
+            np.testing.assert_allclose(s, w, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["relaxed", "hard"])
+def test_a_pass_of_bubble_sort_as_a_stream_equals_the_loop(mode):
+    a = jnp.asarray([3.0, 1.0, -2.0, 5.0, 4.0, 4.5, 0.0])
+    for rng in (range(2, 6), range(1, 4), range(6)):
+        streamed, as_written = _both_ways(rng, _swap_body, (a, 0.0), ("a", "swaps"), mode=mode)
+        _assert_same(streamed, as_written, exact=mode == "hard")
+    if mode == "hard":   # a whole pass: the largest value bubbles to the end, as in Python
+        assert [float(v) for v in streamed[0]] == [1.0, -2.0, 3.0, 4.0, 4.5, 0.0, 5.0]
+
+
+@pytest.mark.parametrize("mode", ["relaxed", "hard"])
+def test_steps_past_a_traced_bound_pass_their_elements_through(mode):
+    a = jnp.asarray([3.0, 1.0, -2.0, 5.0, 4.0, 4.5, 0.0, -1.0])
+
+    def run(stop, stream):
+        with context.options(mode=mode, beta=2.0):
+            rng = loops.TracedRange(0, BoundedInt(stop, 1, 7), 1)
+            if stream:
+                out = Streamed(rng, SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps"))
+                assert out is not None
+                return out
+            return loops.for_stmt(rng, _swap_body, (a, 0.0), ("a", "swaps"))
+
+    for stop in (1, 3, 7):
+        streamed = jax.jit(run, static_argnums=1)(stop, True)
+        as_written = jax.jit(run, static_argnums=1)(stop, False)
+        _assert_same(streamed, as_written, exact=mode == "hard")
+
+
+def test_a_running_value_with_one_slot_and_an_int_array_that_becomes_float():
+    def body(j, a, total):
+        (x,) = take_slots(a, j, (0,))
+        total = add(total, mul(x, 0.5))
+        return put_slots(a, j, (0,), (total,)), total
+
+    a = jnp.arange(6)
+    streamed, as_written = _both_ways(range(1, 6), body, (a, 0.0), ("a", "total"), slots=(("a", (0,)),), mode="hard")
+    _assert_same(streamed, as_written, exact=True)
+    assert streamed[0].dtype == jnp.result_type(float)
+
+
+def test_gradients_match_the_loop():
+    a = jnp.asarray([3.0, 1.0, -2.0, 5.0, 4.0, 4.5])
+
+    def total(a, stream):
+        with context.options(mode="relaxed", beta=1.5):
+            if stream:
+                out = Streamed(range(5), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps"))
+            else:
+                out = loops.for_stmt(range(5), _swap_body, (a, 0.0), ("a", "swaps"))
+        return jnp.sum(out[0] * jnp.arange(6.0)) + out[1]
+
+    np.testing.assert_allclose(jax.grad(total)(a, True), jax.grad(total)(a, False), rtol=1e-6, atol=1e-7)
+
+
+def test_what_a_stream_cannot_show_runs_the_loop_as_written():
+    a = jnp.arange(6.0)
+    with context.options(mode="relaxed"):
+        # j + 1 reaches 6 at j = 5: CPython raises IndexError there; the runtime does not guess
+        assert Streamed(range(6), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert Streamed(range(0, 5, 2), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert Streamed(range(1), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        # a traced start: the steps past the range would not be at fixed places
+        rng = loops.TracedRange(BoundedInt(jnp.asarray(1), 0, 1), 5, 1)
+        assert Streamed(rng, SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+
+        def soft_write(j, a, x):
+            (old,) = take_slots(a, j, (0,))
+            return put_slots(a, j, (0,), (SoftBool(jax.nn.sigmoid(x)),)), x
+        assert Streamed(range(4), (("a", (0,)),)).run_at_once(
+            soft_write, (jnp.zeros(6), jnp.asarray(0.5)), ("a", "x")) is None
+        assert Streamed(range(4), (("a", (0,)),)).run_at_once(
+            soft_write, (jnp.zeros(6, bool), jnp.asarray(0.5)), ("a", "x")) is None
