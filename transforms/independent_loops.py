@@ -24,9 +24,10 @@ Loops with `break`, `continue`, `return`, nested functions or comprehensions are
 A loop over a range of step 1 whose written arrays are used only at `a[j + c]` but whose iterations do
 depend on each other (bubble sort's pass: `a[j + 1]` is the next iteration's `a[j]`; or a running
 value, `s += a[j]; a[j] = s`) gets the same slots
-and is marked `rj__.streamed(range(...), slots)` instead: the runtime may run it as a scan that carries
-the few elements in flight and reads and emits the others (runtime/streamed_loops.py). Its other
-variables are carried as in any loop.
+and is marked `rj__.streamed(range(...), slots, reads)` instead: the runtime may run it as a scan that
+carries the few elements in flight and reads and emits the others (runtime/streamed_loops.py). Arrays
+it only reads, each only at `b[j + c]`, get slots too (`reads`: fed in as scan inputs, never written
+back). Its other variables are carried as in any loop.
 """
 from __future__ import annotations
 
@@ -143,10 +144,31 @@ def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> boo
 
 class _Plan:
     """What a loop changes: the arrays it writes (name -> offsets) and its accumulators; `streamed` when
-    its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1)."""
+    its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1), with
+    `reads` the arrays it only reads, all at `b[j + c]`."""
 
-    def __init__(self, slots: dict[str, list[int]], accumulators: list[str], streamed: bool = False):
-        self.slots, self.accumulators, self.streamed = slots, accumulators, streamed
+    def __init__(self, slots: dict[str, list[int]], accumulators: list[str], streamed: bool = False,
+                 reads: dict[str, list[int]] | None = None):
+        self.slots, self.accumulators, self.streamed, self.reads = slots, accumulators, streamed, reads or {}
+
+
+def _slot_offsets(loop: gast.For, name: str, var: str, parents: dict[int, gast.AST]) -> list[int] | None:
+    """The sorted offsets `c` if every use of `name` in the loop body is `name[var + c]`, else None."""
+    offsets = []
+    for use in (u for s in loop.body for u in _names(s, name)):
+        sub = parents[id(use)]
+        offset = _offset(sub.slice, var) if isinstance(sub, gast.Subscript) and sub.value is use else None
+        if offset is None:
+            return None
+        offsets.append(offset)
+    return sorted(set(offsets))
+
+
+def _read_slots(loop: gast.For, var: str, changed: set[str], parents: dict[int, gast.AST]) -> dict[str, list[int]]:
+    """The names the loop only reads, each only as `name[var + c]`, with their offsets."""
+    loaded = {n.id for s in loop.body for n in gast.walk(s) if isinstance(n, gast.Name)} - changed - {var}
+    found = {name: _slot_offsets(loop, name, var, parents) for name in sorted(loaded)}
+    return {name: offsets for name, offsets in found.items() if offsets}
 
 
 def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
@@ -175,19 +197,15 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     slots: dict[str, list[int]] = {}
     overlapping = False
     for name in written:
-        if name in stored_names:
+        offsets = None if name in stored_names else _slot_offsets(loop, name, var, parents)
+        if not offsets:
             return None
-        offsets = []
-        for use in (u for s in loop.body for u in _names(s, name)):
-            sub = parents[id(use)]
-            offset = _offset(sub.slice, var) if isinstance(sub, gast.Subscript) and sub.value is use else None
-            if offset is None:
-                return None
-            offsets.append(offset)
-        offsets = sorted(set(offsets))
         overlapping = overlapping or offsets[-1] - offsets[0] >= abs(step)
         slots[name] = offsets
-    streamed = _Plan(slots, [], streamed=True) if step == 1 and slots else None
+    streamed = None
+    if step == 1 and slots:
+        reads = _read_slots(loop, var, set(stored_names) | set(written), parents)
+        streamed = _Plan(slots, [], streamed=True, reads=reads)
     if overlapping:
         return streamed
     accumulators = []
@@ -227,17 +245,20 @@ class _IndependentLoops(gast.NodeTransformer):
 
     def _mark(self, node: gast.For, plan: _Plan) -> None:
         var = node.target.id
-        names = {a: {c: self.ctx.fresh(f"{a}__slot") for c in offsets} for a, offsets in plan.slots.items()}
+        names = {a: {c: self.ctx.fresh(f"{a}__slot") for c in offsets}
+                 for a, offsets in {**plan.slots, **plan.reads}.items()}
         node.body = [_Slots(var, names).visit(s) for s in node.body]
         take, put = [], []
         for a, slots in names.items():
             offsets = tuple(slots)
             variables = "".join(v + ", " for v in slots.values())
             take += templates.replace(f"({variables}) = {RUNTIME}.take_slots({a}, {var}, {offsets!r})", node)
-            put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
+            if a in plan.slots:
+                put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
         node.body = take + node.body + put
         spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
-        marker = (f"{RUNTIME}.streamed(iterable, {spec!r})" if plan.streamed else
+        reads = "".join(f"({b}, {tuple(offsets)!r}), " for b, offsets in plan.reads.items())
+        marker = (f"{RUNTIME}.streamed(iterable, {spec!r}, ({reads}))" if plan.streamed else
                   f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r})")
         node.iter = templates.expression(marker, node.iter, iterable=node.iter)
 

@@ -21,7 +21,9 @@ Steps past a traced bound (`range(i % 2, n - 1, 2)`) are masked: they write noth
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+import threading
+from typing import Any, Callable, Iterator
 
 import jax
 import jax.numpy as jnp
@@ -49,10 +51,28 @@ class _Sequential(Exception):
     """The body did something the vectorised run cannot express; run the loop as written."""
 
 
+_fed = threading.local()
+
+
+@contextlib.contextmanager
+def fed_elements(table: dict[tuple[int, int], tuple]) -> Iterator[None]:
+    """While a step of a stream runs: `take_slots(b, i, ...)` of an array `b` that the loop only reads, `i`
+    the step's loop variable, gives the elements fed in as the step's scan inputs (keys: `(id(b), id(i))`)."""
+    outer = getattr(_fed, "table", {})
+    _fed.table = {**outer, **table}
+    try:
+        yield
+    finally:
+        _fed.table = outer
+
+
 def take_slots(a: Any, i: Any, offsets: tuple[int, ...]) -> tuple:
     """The elements `a[i + c]` for the offsets `c`."""
     if isinstance(a, Slots):
         return a.values
+    fed = getattr(_fed, "table", {}).get((id(a), id(i)))
+    if fed is not None and len(fed) == len(offsets):
+        return fed
     return tuple(getitem(a, i + c if c else i) for c in offsets)
 
 

@@ -10,8 +10,10 @@ to touch `a[j + c_max]`. So the scan carries the `c_max - c_min` elements in fli
 that enters at each step as a scan input (the array as it was before the loop: no step touched it yet),
 and emits the element that leaves as a scan output; the array is put together once, after the loop.
 No step indexes the array, and the backward pass carries a few elements instead of the array (bubble
-sort n = 32: 3.3 -> 1.4 ms, forward plus backward). The body works on its elements as variables
-(`take_slots` / `put_slots`, as for independent loops).
+sort n = 32: 3.3 -> 2.0 ms, forward plus backward). The body works on its elements as variables
+(`take_slots` / `put_slots`, as for independent loops). An array the loop only reads, always at
+`b[j + c]`, is fed in as scan inputs too (`b[start + c:]` for each offset) instead of read by index: an
+indexed read of a scan's constant adds a whole-array cotangent every step backward.
 
 Steps past a traced bound (`range(n - 1 - i)`) are masked: their elements pass through unchanged.
 The runtime streams only when it can show every element the steps touch lies inside the array (static
@@ -26,7 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from relaxjax.runtime import explain
-from relaxjax.runtime.independent_loops import Slots
+from relaxjax.runtime.independent_loops import Slots, fed_elements
 from relaxjax.runtime.indexing import as_array, stackable
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
 from relaxjax.runtime.merge import merge_states
@@ -40,8 +42,8 @@ class _AsWritten(Exception):
 class Streamed:
     """A step-1 range whose iterations share the elements `a[j + c]` of the `slots` arrays."""
 
-    def __init__(self, iterable: Any, slots: tuple[tuple[str, tuple[int, ...]], ...]):
-        self.iterable, self.slots = iterable, slots
+    def __init__(self, iterable: Any, slots: tuple[tuple[str, tuple[int, ...]], ...], reads: tuple = ()):
+        self.iterable, self.slots, self.reads = iterable, slots, reads
 
     def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
         """The state after the loop, run as a stream, or None to run the loop as written."""
@@ -60,6 +62,13 @@ class Streamed:
                     and 0 <= start + offsets[0] and start + trips - 1 + offsets[-1] < a.shape[0]):
                 return None
             spans.append((offsets[0], offsets[-1]))
+        feeds, read_inputs = [], []   # an array that cannot be fed in is read by index, as written
+        for value, offsets in self.reads:
+            b = as_array(value) if isinstance(value, list) and stackable(value) else value
+            if (isinstance(b, jax.Array) and b.ndim >= 1 and 0 <= start + offsets[0]
+                    and start + trips - 1 + offsets[-1] < b.shape[0]):
+                feeds.append(value)
+                read_inputs.append(tuple(b[start + c:start + c + trips] for c in offsets))
         carried = list(state)
         incoming = []
         for (name, _), (low, high) in zip(self.slots, spans):
@@ -70,14 +79,16 @@ class Streamed:
             incoming.append(a[start + high:start + high + trips])
 
         def step(s: tuple, x: tuple) -> tuple:
-            k, entering = x
+            k, entering, reading = x
             item, active = item_and_active(k)
+            fed = {(id(value), id(item)): elements for value, elements in zip(feeds, reading)}
             given, whole = list(s), list(s)
             for (name, offsets), (low, _), new in zip(self.slots, spans, entering):
                 window = s[index[name]] + (new,)
                 whole[index[name]] = window
                 given[index[name]] = Slots(tuple(window[c - low] for c in offsets))
-            out = list(body(item, *given))
+            with fed_elements(fed):
+                out = list(body(item, *given))
             for (name, offsets), (low, _) in zip(self.slots, spans):
                 slots = out[index[name]]
                 if not isinstance(slots, Slots) or any(isinstance(v, SoftBool) for v in slots.values):
@@ -94,7 +105,8 @@ class Streamed:
             return tuple(out), leaving
 
         try:
-            final, left = scan(step, tuple(carried), names, (jnp.arange(trips), tuple(incoming)))
+            xs = (jnp.arange(trips), tuple(incoming), tuple(read_inputs))
+            final, left = scan(step, tuple(carried), names, xs)
         except _AsWritten:
             return None
         explain.note("for", f"a stream of {trips} steps (the elements in flight carried)")
@@ -107,9 +119,10 @@ class Streamed:
         return tuple(result)
 
 
-def streamed(iterable: Any, slots: tuple) -> Streamed:
-    """The range of a loop run as a stream when it can be (generated code; see the module docstring)."""
-    return Streamed(iterable, slots)
+def streamed(iterable: Any, slots: tuple, reads: tuple = ()) -> Streamed:
+    """The range of a loop run as a stream when it can be (generated code; see the module docstring).
+    `reads`: `(array, offsets)` of the arrays the loop only reads, at `b[j + c]`: fed in as scan inputs."""
+    return Streamed(iterable, slots, reads)
 
 
 def _steps(iterable: Any) -> tuple[int, int, Callable[[Any], tuple[Any, Any]]] | None:

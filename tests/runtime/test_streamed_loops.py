@@ -114,3 +114,56 @@ def test_what_a_stream_cannot_show_runs_the_loop_as_written():
             soft_write, (jnp.zeros(6), jnp.asarray(0.5)), ("a", "x")) is None
         assert Streamed(range(4), (("a", (0,)),)).run_at_once(
             soft_write, (jnp.zeros(6, bool), jnp.asarray(0.5)), ("a", "x")) is None
+
+
+def _weighted_running_sum(j, a, total, b):
+    """`a[j] = a[j - 1] + b[j] * b[j + 1]` (a written at offsets -1 and 0, b only read at 0 and 1)."""
+    prev, cur = take_slots(a, j, (-1, 0))
+    here, after = take_slots(b, j, (0, 1))
+    cur = add(prev, mul(here, after))
+    return put_slots(a, j, (-1, 0), (prev, cur)), add(total, cur)
+
+
+@pytest.mark.parametrize("mode", ["relaxed", "hard"])
+def test_an_array_the_loop_only_reads_is_fed_in_with_the_result_of_reading_it(mode):
+    a, b = jnp.zeros(6), jnp.asarray([1.0, -2.0, 3.0, 0.5, 4.0, -1.0, 2.0])
+
+    def run(b, stream):
+        body = lambda j, a, total: _weighted_running_sum(j, a, total, b)   # noqa: E731 (b by closure, as generated)
+        with context.options(mode=mode, beta=2.0):
+            if stream:
+                return Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(
+                    body, (a, 0.0), ("a", "total"))
+            return loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "total"))
+
+    _assert_same(run(b, True), run(b, False), exact=True)
+    expected = np.cumsum(np.asarray(b[1:6]) * np.asarray(b[2:7]))
+    np.testing.assert_allclose(run(b, True)[0][1:], expected, rtol=1e-6)
+    step = jax.make_jaxpr(lambda b: run(b, True))(b).jaxpr
+    scan = [e for e in step.eqns if e.primitive.name == "scan"]
+    assert len(scan) == 1
+    assert not [e for e in scan[0].params["jaxpr"].jaxpr.eqns if e.primitive.name in ("dynamic_slice", "gather")]
+
+
+def test_a_read_array_past_the_range_is_read_by_index():
+    a, b = jnp.zeros(6), jnp.arange(6.0)   # b[j + 1] reaches 6 at j = 5: not fed, read as written
+    body = lambda j, a, total: _weighted_running_sum(j, a, total, b)   # noqa: E731
+    with context.options(mode="hard"):
+        streamed = Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(body, (a, 0.0), ("a", "total"))
+        as_written = loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "total"))
+    _assert_same(streamed, as_written, exact=True)
+
+
+def test_gradients_through_a_fed_array_match_the_loop():
+    def total(b, stream):
+        a = jnp.zeros(6)
+        body = lambda j, a, t: _weighted_running_sum(j, a, t, b)   # noqa: E731
+        with context.options(mode="relaxed"):
+            if stream:
+                out = Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(body, (a, 0.0), ("a", "t"))
+            else:
+                out = loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "t"))
+        return jnp.sum(out[0] * jnp.arange(6.0)) + out[1]
+
+    b = jnp.asarray([1.0, -2.0, 3.0, 0.5, 4.0, -1.0, 2.0])
+    np.testing.assert_allclose(jax.grad(total)(b, True), jax.grad(total)(b, False), rtol=1e-6)

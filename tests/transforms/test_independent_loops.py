@@ -57,7 +57,7 @@ def test_a_pass_of_bubble_sort_is_marked_as_a_stream_with_the_same_slots():
     assert same(out, """
         def f(a, n):
             swaps = 0.0
-            for j in rj__.streamed(range(n - 1), (('a', (0, 1)),)):
+            for j in rj__.streamed(range(n - 1), (('a', (0, 1)),), ()):
                 a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
                 if a__slot__1 > a__slot__2:
                     a__slot__1, a__slot__2 = a__slot__2, a__slot__1
@@ -65,6 +65,18 @@ def test_a_pass_of_bubble_sort_is_marked_as_a_stream_with_the_same_slots():
                 a = rj__.put_slots(a, j, (0, 1), (a__slot__1, a__slot__2))
             return swaps
     """), out
+
+
+def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
+    out = run_pass(independent_loops, """
+        def f(a, b, w, n):
+            for j in range(1, n - 1):
+                a[j] = a[j - 1] + b[j] * b[j + 1] + w[0]
+            return a
+    """)
+    assert "for j in rj__.streamed(range(1, n - 1), (('a', (-1, 0)),), ((b, (0, 1)),)):" in out, out
+    assert "b__slot__3, b__slot__4 = rj__.take_slots(b, j, (0, 1))" in out, out
+    assert "put_slots(b" not in out and "w[0]" in out, out   # w is read at a place that is not j + c
 
 
 def test_a_running_value_over_one_slot_is_a_stream():
@@ -76,7 +88,7 @@ def test_a_running_value_over_one_slot_is_a_stream():
                 a[j] = s
             return a
     """)
-    assert "for j in rj__.streamed(range(1, n), (('a', (0,)),)):" in out, out
+    assert "for j in rj__.streamed(range(1, n), (('a', (0,)),), ()):" in out, out
 
 
 @pytest.mark.parametrize("source", [
