@@ -23,11 +23,11 @@ Loops with `break`, `continue`, `return`, nested functions or comprehensions are
 
 A loop over a range of step 1 whose written arrays are used only at `a[j + c]` but whose iterations do
 depend on each other (bubble sort's pass: `a[j + 1]` is the next iteration's `a[j]`; or a running
-value, `s += a[j]; a[j] = s`) gets the same slots
-and is marked `rj__.streamed(range(...), slots, reads)` instead: the runtime may run it as a scan that
-carries the few elements in flight and reads and emits the others (runtime/streamed_loops.py). Arrays
-it only reads, each only at `b[j + c]`, get slots too (`reads`: fed in as scan inputs, never written
-back). Its other variables are carried as in any loop.
+value, `s += a[j]; a[j] = s`) gets the same slots and is marked `rj__.streamed(range(...), slots,
+reads)` instead: the runtime may run it as a scan that carries the few elements in flight and reads and
+emits the others (runtime/streamed_loops.py). Arrays it only reads, each only at `b[j + c]`, get slots
+too (`reads`: fed in as scan inputs, never written back). Its other variables are carried as in any
+loop.
 """
 from __future__ import annotations
 
