@@ -66,6 +66,16 @@ def fed_elements(table: dict[tuple[int, int], tuple]) -> Iterator[None]:
         _fed.table = outer
 
 
+def slot_array(a: Any, lo: int, hi: int, offsets: tuple[int, ...]) -> Any:
+    """`a` as the array a loop's slots work on (a list of numbers becomes one, as a traced write to it
+    would make it), or None when it is not an array or `a[i + c]` may fall outside it for `lo <= i <= hi`."""
+    if isinstance(a, list) and stackable(a):
+        a = as_array(a)
+    if isinstance(a, jax.Array) and a.ndim >= 1 and 0 <= lo + offsets[0] and hi + offsets[-1] < a.shape[0]:
+        return a
+    return None
+
+
 def take_slots(a: Any, i: Any, offsets: tuple[int, ...]) -> tuple:
     """The elements `a[i + c]` for the offsets `c`."""
     if isinstance(a, Slots):
@@ -105,11 +115,8 @@ class Independent:
         index = {n: k for k, n in enumerate(names)}
         state = list(state)
         for name, offsets in self.slots:
-            a = state[index[name]]
-            if isinstance(a, list) and stackable(a):
-                a = state[index[name]] = as_array(a)   # as a traced write to the list would make it
-            if not (isinstance(a, jax.Array) and a.ndim >= 1 and 0 <= lo + offsets[0]
-                    and hi + offsets[-1] < a.shape[0]):
+            a = state[index[name]] = slot_array(state[index[name]], lo, hi, offsets)
+            if a is None:
                 return None
         if not all(is_number(state[index[n]]) and not isinstance(state[index[n]], SoftBool)
                    for n in self.accumulators):

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import jax
 import jax.numpy as jnp
 
 from relaxjax.runtime import explain
-from relaxjax.runtime.independent_loops import Slots, fed_elements
-from relaxjax.runtime.indexing import as_array, stackable
+from relaxjax.runtime.independent_loops import Slots, fed_elements, slot_array
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
@@ -54,19 +52,16 @@ class Streamed:
         index = {n: k for k, n in enumerate(names)}
         state = list(state)
         spans = []
+        last = start + trips - 1
         for name, offsets in self.slots:
-            a = state[index[name]]
-            if isinstance(a, list) and stackable(a):
-                a = state[index[name]] = as_array(a)   # as a traced write to the list would make it
-            if not (isinstance(a, jax.Array) and a.ndim >= 1 and a.dtype != jnp.bool_
-                    and 0 <= start + offsets[0] and start + trips - 1 + offsets[-1] < a.shape[0]):
+            a = state[index[name]] = slot_array(state[index[name]], start, last, offsets)
+            if a is None or a.dtype == jnp.bool_:
                 return None
             spans.append((offsets[0], offsets[-1]))
         feeds, read_inputs = [], []   # an array that cannot be fed in is read by index, as written
         for value, offsets in self.reads:
-            b = as_array(value) if isinstance(value, list) and stackable(value) else value
-            if (isinstance(b, jax.Array) and b.ndim >= 1 and 0 <= start + offsets[0]
-                    and start + trips - 1 + offsets[-1] < b.shape[0]):
+            b = slot_array(value, start, last, offsets)
+            if b is not None:
                 feeds.append(value)
                 read_inputs.append(tuple(b[start + c:start + c + trips] for c in offsets))
         carried = list(state)

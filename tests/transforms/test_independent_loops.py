@@ -5,20 +5,26 @@ from relaxjax.transforms import independent_loops
 from tests.transforms.helpers import run_pass, same
 
 
-def test_disjoint_element_writes_become_slots_and_an_increment_an_accumulator():
-    out = run_pass(independent_loops, """
+@pytest.mark.parametrize("loop, marked", [
+    # disjoint element writes (step 2): slots, and the increment an accumulator
+    ("range(s, n - 1, 2)", "rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),))"),
+    # bubble sort's pass (step 1: a[j + 1] is the next iteration's a[j]): the same slots, as a stream
+    ("range(n - 1)", "rj__.streamed(range(n - 1), (('a', (0, 1)),), ())"),
+])
+def test_compare_swaps_at_the_loop_variable_become_slots(loop, marked):
+    out = run_pass(independent_loops, f"""
         def f(a, s, n):
             swaps = 0.0
-            for j in range(s, n - 1, 2):
+            for j in {loop}:
                 if a[j] > a[j + 1]:
                     a[j], a[j + 1] = a[j + 1], a[j]
                     swaps += 1.0
             return swaps
     """)
-    assert same(out, """
+    assert same(out, f"""
         def f(a, s, n):
             swaps = 0.0
-            for j in rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),)):
+            for j in {marked}:
                 a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
                 if a__slot__1 > a__slot__2:
                     a__slot__1, a__slot__2 = a__slot__2, a__slot__1
@@ -42,29 +48,6 @@ def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
     assert "for r in rj__.independent(range(k), (), (('new', (0,)),))" in out, out
     assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),))" in out, out
     assert "new__slot__1__slot__2 = dist[rr][c]" in out, out
-
-
-def test_a_pass_of_bubble_sort_is_marked_as_a_stream_with_the_same_slots():
-    out = run_pass(independent_loops, """
-        def f(a, n):
-            swaps = 0.0
-            for j in range(n - 1):
-                if a[j] > a[j + 1]:
-                    a[j], a[j + 1] = a[j + 1], a[j]
-                    swaps += 1.0
-            return swaps
-    """)
-    assert same(out, """
-        def f(a, n):
-            swaps = 0.0
-            for j in rj__.streamed(range(n - 1), (('a', (0, 1)),), ()):
-                a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
-                if a__slot__1 > a__slot__2:
-                    a__slot__1, a__slot__2 = a__slot__2, a__slot__1
-                    swaps += 1.0
-                a = rj__.put_slots(a, j, (0, 1), (a__slot__1, a__slot__2))
-            return swaps
-    """), out
 
 
 def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
