@@ -726,6 +726,30 @@ def rows_at_fixed_places(d, a, b, x):
     return d, total
 
 
+def step_locals(a, t):
+    """Values each step assigns before reading (not carried from step to step) beside look-alikes that
+    must be carried: one assigned on one path only, one read after the loop, one an inner loop may
+    leave unassigned, one a `while` test reads."""
+    total, best, q, k = 0.0, 0.0, 0.0, 0.0
+    for i in range(len(a)):
+        d = a[i] - t
+        if d > 0:
+            w = d
+        else:
+            w = -d
+        if a[i] > t:
+            best = a[i]
+        for j in range(i):
+            q = a[j] * d
+            total += q
+        total += w + best + q
+        seen = a[i]
+    while k < t + 2.0:
+        step = k + 1.0
+        k = step * 1.5
+    return total + seen + k
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -764,6 +788,8 @@ def _sizes(rng):
 
 
 CORPUS = [
+    Algorithm(step_locals, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.7, 0.2, 3.0], 0.5)),
     Algorithm(rows_at_fixed_places, lambda r: (_matrix(r, int(r.integers(2, 5)), 3), int(r.integers(0, 2)),
                                                 int(r.integers(0, 2)), float(r.normal())), soft=(0, 3)),
     Algorithm(update_at_places, lambda r: (_matrix(r, 2), [int(v) for v in r.integers(0, 2, 6)],

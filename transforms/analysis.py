@@ -92,3 +92,53 @@ def source_text(node: gast.AST) -> str:
 def parent_map(root: gast.AST) -> dict[int, gast.AST]:
     """For every node under `root`, by `id`, the node it hangs from."""
     return {id(child): node for node in gast.walk(root) for child in gast.iter_child_nodes(node)}
+
+
+def reads(node: gast.AST, name: str, outside: gast.AST | None = None) -> bool:
+    """Whether `node` reads the variable `name` anywhere (`x += 1` and `del x` count), leaving out the
+    subtree `outside`."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is outside:
+            continue
+        if isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Store):
+            return True
+        if isinstance(n, gast.AugAssign) and name in target_names(n.target):
+            return True
+        stack.extend(gast.iter_child_nodes(n))
+    return False
+
+
+def live_on_entry(stmts: list[gast.stmt], name: str) -> bool:
+    """Whether running `stmts` may read `name`'s value from before them: a read that some path reaches
+    before assigning it. Conservative: a statement it does not know reads whatever it mentions."""
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign):
+            if reads(stmt.value, name) or any(reads(t, name) for t in stmt.targets):
+                return True
+            if any(name in target_names(t) for t in stmt.targets):
+                return False
+        elif isinstance(stmt, gast.If):
+            if reads(stmt.test, name) or live_on_entry(stmt.body, name) or live_on_entry(stmt.orelse, name):
+                return True
+            if _assigns(stmt.body, name) and _assigns(stmt.orelse, name):
+                return False
+        elif isinstance(stmt, gast.For):   # may run no step; a step's reads of the loop variable are its own
+            if reads(stmt.iter, name) or reads(stmt.target, name) or live_on_entry(stmt.orelse, name):
+                return True
+            if name not in target_names(stmt.target) and live_on_entry(stmt.body, name):
+                return True
+        elif isinstance(stmt, gast.While):
+            if reads(stmt.test, name) or live_on_entry(stmt.body, name) or live_on_entry(stmt.orelse, name):
+                return True
+        elif reads(stmt, name):
+            return True
+    return False
+
+
+def _assigns(stmts: list[gast.stmt], name: str) -> bool:
+    """Whether every path through `stmts` that runs to their end assigns `name` (loops may not run)."""
+    return any((isinstance(s, gast.Assign) and any(name in target_names(t) for t in s.targets))
+               or (isinstance(s, gast.If) and _assigns(s.body, name) and _assigns(s.orelse, name))
+               for s in stmts)

@@ -42,7 +42,7 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import bound_names, target_names
+from relaxjax.transforms.analysis import bound_names, live_on_entry, reads, target_names
 from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
 from relaxjax.transforms.returns import MARKER   # a `return` inside a loop, left by the returns pass
 
@@ -94,8 +94,8 @@ def _outcome(kind: str, names: list[str], origin: gast.AST, extra: str = "") -> 
 
 
 class _ControlFlow(gast.NodeTransformer):
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
+    def __init__(self, ctx: Context, root: gast.FunctionDef):
+        self.ctx, self.root = ctx, root
 
     def visit_If(self, node: gast.If) -> list[gast.stmt]:
         self.generic_visit(node)
@@ -162,10 +162,16 @@ class _ControlFlow(gast.NodeTransformer):
             names = [n for n in bound_names(node.body + (rest or [])) if n not in targets or rest is not None]
         if exits:
             node.body = self._lower_exits(node.body, names, node)
+        else:
+            local = [n for n in bound_names(node.body) if self._step_local(node, n)]
         self.generic_visit(node)
-        if not exits:
-            names = [n for n in bound_names(node.body) if n not in targets]
-        body = node.body + ([] if exits else [_state_return(names, node)])
+        body = node.body
+        if not exits:   # a step's own variables start undefined where an operator call passes them on
+            names = [n for n in bound_names(node.body) if n not in targets and n not in local]
+            own = bound_names([s for s in node.body if not isinstance(s, gast.FunctionDef)])
+            body = [stmt for n in local if n in own and n not in targets and live_on_entry(node.body, n)
+                    for stmt in templates.replace(f"{n} = {RUNTIME}.Undefined({n!r})", node)]
+            body += node.body + [_state_return(names, node)]
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         returns = nested is not None or rest is not None
@@ -180,6 +186,13 @@ class _ControlFlow(gast.NodeTransformer):
         else:
             use = f"({state}) = {RUNTIME}.{{call}})" if names else f"{RUNTIME}.{{call}})"
         return names, use, body, after, (exits or returns)
+
+    def _step_local(self, loop: gast.For | gast.While, name: str) -> bool:
+        """Whether each step of `loop` assigns `name` before reading it and no code outside the loop
+        reads it: its value need not pass from step to step nor out of the loop."""
+        if (isinstance(loop, gast.While) and reads(loop.test, name)) or any(reads(s, name) for s in loop.orelse):
+            return False
+        return not live_on_entry(loop.body, name) and not reads(self.root, name, outside=loop)
 
     def visit_For(self, node: gast.For) -> list[gast.stmt]:
         targets = target_names(node.target)
@@ -212,4 +225,4 @@ class _ControlFlow(gast.NodeTransformer):
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
     """Rewrite every `if`, `for` and `while` in `node` (innermost first) into runtime operator calls."""
-    return _ControlFlow(ctx).visit(node)
+    return _ControlFlow(ctx, node).visit(node)

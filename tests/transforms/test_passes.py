@@ -157,6 +157,43 @@ def test_for_and_while_become_body_functions():
     """)
 
 
+def test_a_loop_does_not_carry_what_each_step_assigns_before_reading_and_nothing_after_reads():
+    out = run_pass(control_flow, """
+        def f(a, n):
+            for i in range(n):
+                d = a[i] * 2          # each step's own: not carried
+                if d > 0:
+                    w = d             # assigned on both paths before any read: not carried
+                else:
+                    w = 0
+                if w > 1:
+                    best = w          # may reach the next step's read: carried
+                s = s + w + best
+                seen = d              # read after the loop: carried
+            return s + seen
+    """)
+    assert "def loop_body__5(i, best, s, seen):" in out
+    assert "best, s, seen = rj__.for_stmt(range(n), loop_body__5, (best, s, seen), ('best', 's', 'seen'))" in out
+
+
+@pytest.mark.parametrize("loop, carried", [
+    ("for i in range(n):\n    t = t + 1", True),                      # read before assigned
+    ("for i in range(n):\n    t = 1\n    t += t", False),              # assigned first, then read
+    ("while t < n:\n    t = 1", True),                                # the test reads it
+    ("for i in range(n):\n    for j in range(n):\n        t = j\n    u = t", True),   # inner loop may not run
+    ("for i in range(n):\n    if n:\n        t = 1\n    u = t", True),                # one path assigns
+    ("for i in range(n):\n    if n:\n        t = 1\n    else:\n        t = 2\n    u = t", False),
+    ("for i in range(n):\n    t = 1\nu = t", True),                       # read after the loop
+])
+def test_a_value_that_may_pass_between_steps_stays_in_the_loop_state(loop: str, carried: bool):
+    body = "\n".join("    " + line for line in loop.splitlines())
+    out = run_pass(control_flow, f"def f(n, u):\n{body}\n    return u")
+    outer_call = next(line for line in out.splitlines() if line.startswith("    ") and "_stmt(" in line
+                      and not line.startswith("     "))
+    outer_labels = outer_call.rsplit("(", 1)[1]
+    assert ("'t'" in outer_labels) == carried, out
+
+
 def test_a_loop_that_returns_marks_its_returns_and_takes_the_rest_as_its_else():
     out = run_pass(returns, """
         def f(a, t):
