@@ -17,8 +17,8 @@ Iterations are independent when every name the body changes is one of
   `c` spanning less than the step, so no two iterations touch one element; the body uses `a` no other way;
 - an accumulator: `x += e` once, outside any inner loop, and `x` used nowhere else in the body (the
   runtime adds the iterations' increments in order, so hard mode sums exactly as Python does);
-- a variable of one iteration: assigned before it is read, in the body or in the body of an inner loop,
-  and used nowhere outside the loop.
+- a variable of one iteration: assigned before any read on every path through the body (as
+  `analysis.live_on_entry` sees it; an inner loop's variable counts), and used nowhere outside the loop.
 Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone.
 
 A loop over a range of step 1 whose written arrays are used only at `a[j + c]` but whose iterations do
@@ -34,7 +34,7 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import element_root, parent_map, target_names
+from relaxjax.transforms.analysis import element_root, live_on_entry, parent_map, target_names
 from relaxjax.transforms.context import RUNTIME, Context
 from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
 
@@ -97,35 +97,6 @@ def _scope_names(node: gast.AST) -> set[str]:
     return {n for g in node.generators for n in target_names(g.target)}
 
 
-
-def _mentions(node: gast.AST, name: str) -> bool:
-    return bool(_names(node, name))
-
-
-def _local_to(block: list[gast.stmt], name: str) -> bool:
-    """Whether every iteration of `block` assigns `name` before reading it: each statement that uses it
-    is an assignment that does not read it (then the rest of the block may use it), an inner loop that
-    binds it as its variable, or an inner loop whose body assigns it before reading it."""
-    for stmt in block:
-        if not _mentions(stmt, name):
-            continue
-        if isinstance(stmt, gast.Assign):
-            return (not _mentions(stmt.value, name) and any(name in target_names(t) for t in stmt.targets)
-                    and not any(_mentions(sub, name) for t in stmt.targets for sub in gast.walk(t)
-                                if isinstance(sub, gast.Subscript)))
-        if not isinstance(stmt, (gast.For, gast.While)) or stmt.orelse:
-            return False
-        header = [stmt.iter] if isinstance(stmt, gast.For) else [stmt.test]
-        if any(_mentions(h, name) for h in header):
-            return False
-        binds = isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name
-        if not binds and (_mentions(stmt.target, name) if isinstance(stmt, gast.For) else False):
-            return False
-        if not (binds or _local_to(stmt.body, name)):
-            return False
-    return True
-
-
 def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> bool:
     """`name += e` is the body's one use of `name`, not inside an inner loop."""
     uses = [n for s in loop.body for n in _names(s, name)]
@@ -144,8 +115,8 @@ def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> boo
 
 class _Plan:
     """What a loop changes: the arrays it writes (name -> offsets) and its accumulators; `streamed` when
-    its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1), with
-    `reads` the arrays it only reads, all at `b[j + c]`."""
+    its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1). `reads`:
+    the arrays it only reads, all at `b[j + c]`."""
 
     def __init__(self, slots: dict[str, list[int]], accumulators: list[str], streamed: bool = False,
                  reads: dict[str, list[int]] | None = None):
@@ -202,10 +173,8 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
             return None
         overlapping = overlapping or offsets[-1] - offsets[0] >= abs(step)
         slots[name] = offsets
-    streamed = None
-    if step == 1 and slots:
-        reads = _read_slots(loop, var, set(stored_names) | set(written), parents)
-        streamed = _Plan(slots, [], streamed=True, reads=reads)
+    reads = _read_slots(loop, var, set(stored_names) | set(written), parents)
+    streamed = _Plan(slots, [], streamed=True, reads=reads) if step == 1 and slots else None
     if overlapping:
         return streamed
     accumulators = []
@@ -213,9 +182,9 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
         if _accumulator(loop, name, parents):
             accumulators.append(name)
         elif len(_names(function, name)) != len([n for s in loop.body for n in _names(s, name)]) \
-                or not _local_to(loop.body, name):
+                or live_on_entry(loop.body, name):
             return streamed
-    return _Plan(slots, accumulators)
+    return _Plan(slots, accumulators, reads=reads)
 
 
 class _Slots(gast.NodeTransformer):
@@ -259,7 +228,7 @@ class _IndependentLoops(gast.NodeTransformer):
         spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
         reads = "".join(f"({b}, {tuple(offsets)!r}), " for b, offsets in plan.reads.items())
         marker = (f"{RUNTIME}.streamed(iterable, {spec!r}, ({reads}))" if plan.streamed else
-                  f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r})")
+                  f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r}, ({reads}))")
         node.iter = templates.expression(marker, node.iter, iterable=node.iter)
 
 

@@ -7,7 +7,7 @@ from tests.transforms.helpers import run_pass, same
 
 @pytest.mark.parametrize("loop, marked", [
     # disjoint element writes (step 2): slots, and the increment an accumulator
-    ("range(s, n - 1, 2)", "rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),))"),
+    ("range(s, n - 1, 2)", "rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),), ())"),
     # bubble sort's pass (step 1: a[j + 1] is the next iteration's a[j]): the same slots, as a stream
     ("range(n - 1)", "rj__.streamed(range(n - 1), (('a', (0, 1)),), ())"),
 ])
@@ -45,8 +45,9 @@ def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
                             new[r][c] = dist[rr][c]
             return new
     """)
-    assert "for r in rj__.independent(range(k), (), (('new', (0,)),))" in out, out
-    assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),))" in out, out
+    assert "for r in rj__.independent(range(k), (), (('new', (0,)),), ())" in out, out
+    # dist[rr][c] reads dist at a row of its own: not fed in
+    assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),), ())" in out, out
     assert "new__slot__1__slot__2 = dist[rr][c]" in out, out
 
 
@@ -219,5 +220,16 @@ def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
                     m[r][c] = m[r][c] / (s + 1.0)
             return m
     """)
-    assert "for r in rj__.independent(range(len(m)), (), (('m', (0,)),))" in out, out
-    assert "for c in rj__.independent(range(len(m__slot__1)), ('s',), ())" in out, out
+    assert "for r in rj__.independent(range(len(m)), (), (('m', (0,)),), ())" in out, out
+    # the first inner loop only reads the row, at c: fed in
+    assert "for c in rj__.independent(range(len(m__slot__1)), ('s',), (), ((m__slot__1, (0,)),))" in out, out
+
+
+@pytest.mark.parametrize("branch, independent", [
+    (["if a[r] > 0:", "    w = a[r]", "else:", "    w = -a[r]"], True),   # both paths assign w
+    (["if a[r] > 0:", "    w = a[r]"], False),                        # w may come from the iteration before
+])
+def test_a_variable_of_one_iteration_may_be_assigned_on_every_path_of_an_if(branch, independent):
+    body = "".join(f"        {line}\n" for line in branch + ["b[r] = w"])
+    out = run_pass(independent_loops, f"def f(a, b):\n    for r in range(len(a)):\n{body}    return b\n")
+    assert ("rj__.independent(range(len(a)), (), (('b', (0,)),), ((a, (0,)),))" in out) == independent, out
