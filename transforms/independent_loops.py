@@ -1,7 +1,8 @@
 """A `for` loop over a range whose iterations cannot see each other's effects is marked so that the
 runtime may run all its iterations at once (one `vmap`) instead of one after another:
 
-    for j in range(s, n - 1, 2):           for j in rj__.independent(range(s, n - 1, 2), ('swaps',), (('a', (0, 1)),)):
+    for j in range(s, n - 1, 2):           for j in rj__.independent(range(s, n - 1, 2), ('swaps',),
+                                                                  (('a', (0, 1)),), ()):
         if a[j] > a[j + 1]:                    a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
             a[j], a[j + 1] = a[j + 1], a[j]     if a__slot__1 > a__slot__2:
             swaps += 1.0              ->            a__slot__1, a__slot__2 = a__slot__2, a__slot__1
@@ -19,15 +20,15 @@ Iterations are independent when every name the body changes is one of
   runtime adds the iterations' increments in order, so hard mode sums exactly as Python does);
 - a variable of one iteration: assigned before any read on every path through the body (as
   `analysis.live_on_entry` sees it; an inner loop's variable counts), and used nowhere outside the loop.
-Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone.
+Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone. Arrays the
+loop only reads, each only at `b[j + c]`, get slots too (`reads`, the last argument: fed in to the
+`vmap` or the stream, never written back).
 
 A loop over a range of step 1 whose written arrays are used only at `a[j + c]` but whose iterations do
 depend on each other (bubble sort's pass: `a[j + 1]` is the next iteration's `a[j]`; or a running
 value, `s += a[j]; a[j] = s`) gets the same slots and is marked `rj__.streamed(range(...), slots,
 reads)` instead: the runtime may run it as a scan that carries the few elements in flight and reads and
-emits the others (runtime/streamed_loops.py). Arrays it only reads, each only at `b[j + c]`, get slots
-too (`reads`: fed in as scan inputs, never written back). Its other variables are carried as in any
-loop.
+emits the others (runtime/streamed_loops.py). Its other variables are carried as in any loop.
 """
 from __future__ import annotations
 

@@ -57,12 +57,26 @@ class _Sequential(Exception):
 _fed = threading.local()
 
 
+def fed_reads(reads: tuple, positions: Any, lo: int, hi: int) -> tuple[list, list]:
+    """For `reads`, the `(array, offsets)` a loop only reads at `b[i + c]`: the arrays that can be fed in
+    and, for each, its elements `b[p + c]` at every position `p`, one array per offset. An array that
+    cannot (not an array, or `b[i + c]` may fall outside it for `lo <= i <= hi`) is left out: the body
+    reads it by index, as written."""
+    feeds, elements = [], []
+    for value, offsets in reads:
+        b = slot_array(value, lo, hi, offsets)
+        if b is not None:
+            feeds.append(value)
+            elements.append(tuple(_at(b, positions, c) for c in offsets))
+    return feeds, elements
+
+
 @contextlib.contextmanager
-def fed_elements(table: dict[tuple[int, int], tuple]) -> Iterator[None]:
-    """While a step of a stream runs: `take_slots(b, i, ...)` of an array `b` that the loop only reads, `i`
-    the step's loop variable, gives the elements fed in as the step's scan inputs (keys: `(id(b), id(i))`)."""
+def fed_elements(feeds: list, item: Any, elements: tuple) -> Iterator[None]:
+    """While one step of a loop runs with loop variable `item`: `take_slots(b, item, ...)` of an array
+    `b` in `feeds` gives that step's elements of `b` (from `elements`, in the order of `feeds`)."""
     outer = getattr(_fed, "table", {})
-    _fed.table = {**outer, **table}
+    _fed.table = {**outer, **{(id(b), id(item)): tuple(e) for b, e in zip(feeds, elements)}}
     try:
         yield
     finally:
@@ -121,12 +135,7 @@ class Independent:
                    for n in self.accumulators):
             return None
         gathered = [[_at(state[index[name]], positions, c) for c in offsets] for name, offsets in self.slots]
-        feeds, read_values = [], []   # an array that cannot be fed in is read by index, as written
-        for value, offsets in self.reads:
-            b = slot_array(value, lo, hi, offsets)
-            if b is not None:
-                feeds.append(value)
-                read_values.append([_at(b, positions, c) for c in offsets])
+        feeds, read_values = fed_reads(self.reads, positions, lo, hi)
         loop_key = sampling.loop() if context.current().sampled else None
 
         def one(k, position, slot_values, reading):
@@ -136,7 +145,7 @@ class Independent:
                 given[index[name]] = Slots(tuple(values))
             for name in self.accumulators:
                 given[index[name]] = _zero(state[index[name]])
-            with fed_elements({(id(v), id(item)): tuple(e) for v, e in zip(feeds, reading)}):
+            with fed_elements(feeds, item, reading):
                 if loop_key is None:
                     out = body(item, *given)
                 else:

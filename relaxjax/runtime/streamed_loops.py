@@ -25,9 +25,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jax.numpy as jnp
+import numpy as np
 
 from relaxjax.runtime import explain
-from relaxjax.runtime.independent_loops import Slots, fed_elements, slot_array
+from relaxjax.runtime.independent_loops import Slots, fed_elements, fed_reads, slot_array
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
@@ -58,12 +59,7 @@ class Streamed:
             if a is None or a.dtype == jnp.bool_:
                 return None
             spans.append((offsets[0], offsets[-1]))
-        feeds, read_inputs = [], []   # an array that cannot be fed in is read by index, as written
-        for value, offsets in self.reads:
-            b = slot_array(value, start, last, offsets)
-            if b is not None:
-                feeds.append(value)
-                read_inputs.append(tuple(b[start + c:start + c + trips] for c in offsets))
+        feeds, read_inputs = fed_reads(self.reads, np.arange(start, start + trips), start, last)
         carried = list(state)
         incoming = []
         for (name, _), (low, high) in zip(self.slots, spans):
@@ -76,13 +72,12 @@ class Streamed:
         def step(s: tuple, x: tuple) -> tuple:
             k, entering, reading = x
             item, active = item_and_active(k)
-            fed = {(id(value), id(item)): elements for value, elements in zip(feeds, reading)}
             given, whole = list(s), list(s)
             for (name, offsets), (low, _), new in zip(self.slots, spans, entering):
                 window = s[index[name]] + (new,)
                 whole[index[name]] = window
                 given[index[name]] = Slots(tuple(window[c - low] for c in offsets))
-            with fed_elements(fed):
+            with fed_elements(feeds, item, reading):
                 out = list(body(item, *given))
             for (name, offsets), (low, _) in zip(self.slots, spans):
                 slots = out[index[name]]
