@@ -750,6 +750,22 @@ def step_locals(a, t):
     return total + seen + k
 
 
+def neighbour_max(g):
+    """Each cell's largest value among itself and its 4 neighbours; above row 0 is the last row, as
+    Python reads `g[-1]` (relaxjax runs both loops at once and feeds in the shifted rows and cells)."""
+    k, m = len(g), len(g[0])
+    out = [[0.0] * m for _ in range(k)]
+    for r in range(k):
+        for c in range(m):
+            best = g[r][c]
+            for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                rr, cc = r + dr, c + dc
+                if rr < k and 0 <= cc < m and g[rr][cc] > best:
+                    best = g[rr][cc]
+            out[r][c] = best
+    return out
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -788,6 +804,7 @@ def _sizes(rng):
 
 
 CORPUS = [
+    Algorithm(neighbour_max, lambda r: (_matrix(r, int(r.integers(2, 5)), int(r.integers(2, 5))),)),
     Algorithm(step_locals, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([-1.0, 0.7, 0.2, 3.0], 0.5)),
     Algorithm(rows_at_fixed_places, lambda r: (_matrix(r, int(r.integers(2, 5)), 3), int(r.integers(0, 2)),

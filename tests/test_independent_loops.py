@@ -3,6 +3,8 @@ changes the cost, never the result: every corpus algorithm gives the same hard r
 relaxed values and gradients with the pass switched off, and the corpus does run loops at once."""
 import weakref
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -41,3 +43,14 @@ def test_the_corpus_runs_loops_at_once():
     at_once = {alg.name for alg in CORPUS for _ in range(3)
                if AT_ONCE in str(relaxjax.explain(relax(alg.fn, mode="hard", max_iter=alg.max_iter), *alg.inputs(rng)))}
     assert {"odd_even_sort", "odd_even_sort_counting", "pairs_from_the_end", "normalise_rows"} <= at_once, at_once
+
+
+@pytest.mark.parametrize("alg", [a for a in CORPUS if a.name in ("neighbour_max", "grid_shortest_path")],
+                         ids=lambda a: a.name)
+def test_reads_at_a_shifted_loop_variable_are_fed_in_not_gathered(alg):
+    # dist[rr][cc] with rr = r + dr: each step would gather, and its backward pass scatter-add
+    args = [np.asarray(a, np.float32) for a in alg.inputs(np.random.default_rng(7))]
+    def total(*xs):
+        return jnp.sum(jnp.asarray(relax(alg.fn, beta=2.0)(*xs)))
+    assert "gather" not in str(jax.make_jaxpr(total)(*args))
+    assert "scatter-add" not in str(jax.make_jaxpr(jax.grad(total))(*args))

@@ -117,10 +117,10 @@ def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> boo
 class _Plan:
     """What a loop changes: the arrays it writes (name -> offsets) and its accumulators; `streamed` when
     its iterations depend on each other only through those arrays' elements `a[j + c]` (step 1). `reads`:
-    the arrays it only reads, all at `b[j + c]`."""
+    the arrays it only reads, all at `b[j + c]` (their offsets), or by another index (None)."""
 
     def __init__(self, slots: dict[str, list[int]], accumulators: list[str], streamed: bool = False,
-                 reads: dict[str, list[int]] | None = None):
+                 reads: dict[str, list[int] | None] | None = None):
         self.slots, self.accumulators, self.streamed, self.reads = slots, accumulators, streamed, reads or {}
 
 
@@ -136,11 +136,21 @@ def _slot_offsets(loop: gast.For, name: str, var: str, parents: dict[int, gast.A
     return sorted(set(offsets))
 
 
-def _read_slots(loop: gast.For, var: str, changed: set[str], parents: dict[int, gast.AST]) -> dict[str, list[int]]:
-    """The names the loop only reads, each only as `name[var + c]`, with their offsets."""
+def _read_slots(loop: gast.For, var: str, changed: set[str],
+                parents: dict[int, gast.AST]) -> dict[str, list[int] | None]:
+    """The names the loop only reads and reads by index: each only as `name[var + c]`, with their offsets,
+    or (None) at least once at an index that is not a constant (for the runtime to look at)."""
     loaded = {n.id for s in loop.body for n in gast.walk(s) if isinstance(n, gast.Name)} - changed - {var}
-    found = {name: _slot_offsets(loop, name, var, parents) for name in sorted(loaded)}
-    return {name: offsets for name, offsets in found.items() if offsets}
+    found = {}
+    for name in sorted(loaded):
+        offsets = _slot_offsets(loop, name, var, parents)
+        if offsets:
+            found[name] = offsets
+        elif any(isinstance(parents[id(u)], gast.Subscript) and parents[id(u)].value is u
+                 and any(isinstance(n, gast.Name) for n in gast.walk(parents[id(u)].slice))
+                 for s in loop.body for u in _names(s, name)):
+            found[name] = None
+    return found
 
 
 def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
@@ -175,7 +185,8 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
         overlapping = overlapping or offsets[-1] - offsets[0] >= abs(step)
         slots[name] = offsets
     reads = _read_slots(loop, var, set(stored_names) | set(written), parents)
-    streamed = _Plan(slots, [], streamed=True, reads=reads) if step == 1 and slots else None
+    fixed = {name: offsets for name, offsets in reads.items() if offsets is not None}
+    streamed = _Plan(slots, [], streamed=True, reads=fixed) if step == 1 and slots else None
     if overlapping:
         return streamed
     accumulators = []
@@ -216,7 +227,7 @@ class _IndependentLoops(gast.NodeTransformer):
     def _mark(self, node: gast.For, plan: _Plan) -> None:
         var = node.target.id
         names = {a: {c: self.ctx.fresh(f"{a}__slot") for c in offsets}
-                 for a, offsets in {**plan.slots, **plan.reads}.items()}
+                 for a, offsets in {**plan.slots, **plan.reads}.items() if offsets is not None}
         node.body = [_Slots(var, names).visit(s) for s in node.body]
         take, put = [], []
         for a, slots in names.items():
@@ -227,7 +238,8 @@ class _IndependentLoops(gast.NodeTransformer):
                 put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
         node.body = take + node.body + put
         spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
-        reads = "".join(f"({b}, {tuple(offsets)!r}), " for b, offsets in plan.reads.items())
+        reads = "".join(f"({b}, {None if offsets is None else tuple(offsets)!r}), "
+                        for b, offsets in plan.reads.items())
         marker = (f"{RUNTIME}.streamed(iterable, {spec!r}, ({reads}))" if plan.streamed else
                   f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r}, ({reads}))")
         node.iter = templates.expression(marker, node.iter, iterable=node.iter)

@@ -13,10 +13,13 @@ plain reads and writes, run at once they pass the elements gathered for every it
 | anything else (a variable of one iteration) | keeps the value it had before the loop (no one reads it after) |
 
 Hard mode adds the increments in iteration order, as Python does, so it sums exactly; relaxed, one
-`sum` adds them. An array the body only reads, always at `b[j + c]` (`reads`), is fed in to the `vmap`
-too: a slice per offset for a range going up, where a read by index would gather. (Run one iteration
-after another inside a scan, each static read `b[c]` is a slice whose backward pads and adds every
-step: edit distance's `same += s[i - 1][c] * t[j - 1][c]` over 4 symbols, m = 16: 1.60 -> 1.16 ms.)
+`sum` adds them. An array from outside that the body reads at `b[j + c]` is fed in to the `vmap` (a
+slice per shift `c` for a range going up, where a read by index would gather; runtime/fed_reads.py):
+at the offsets of `reads` the pass wrote (`b[j + c]` in the source), and, for an array listed with
+None, at the shifts found by tracing the body once to look (`rr = r + dr`, then `dist[rr][cc]`: grid
+Bellman-Ford k = 30, 2.03x -> 0.88x the hand-written scan). (Run one iteration after another inside a
+scan, each static read `b[c]` is a slice whose backward pads and adds every step: edit distance's
+`same += s[i - 1][c] * t[j - 1][c]` over 4 symbols, m = 16: 1.60 -> 1.16 ms.)
 
 It runs at once only when it can show that no iteration's elements fall outside the array (static
 bounds of the loop variable), the arrays are arrays, the range has at least two iterations and the
@@ -25,15 +28,13 @@ Steps past a traced bound (`range(i % 2, n - 1, 2)`) are masked: they write noth
 """
 from __future__ import annotations
 
-import contextlib
-import threading
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, explain, sampling
+from relaxjax.runtime import context, explain, fed_reads, sampling
 from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, traced_range_limits
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
@@ -54,35 +55,6 @@ class _Sequential(Exception):
     """The body did something the vectorised run cannot express; run the loop as written."""
 
 
-_fed = threading.local()
-
-
-def fed_reads(reads: tuple, positions: Any, lo: int, hi: int) -> tuple[list, list]:
-    """For `reads`, the `(array, offsets)` a loop only reads at `b[i + c]`: the arrays that can be fed in
-    and, for each, its elements `b[p + c]` at every position `p`, one array per offset. An array that
-    cannot (not an array, or `b[i + c]` may fall outside it for `lo <= i <= hi`) is left out: the body
-    reads it by index, as written."""
-    feeds, elements = [], []
-    for value, offsets in reads:
-        b = slot_array(value, lo, hi, offsets)
-        if b is not None:
-            feeds.append(value)
-            elements.append(tuple(_at(b, positions, c) for c in offsets))
-    return feeds, elements
-
-
-@contextlib.contextmanager
-def fed_elements(feeds: list, item: Any, elements: tuple) -> Iterator[None]:
-    """While one step of a loop runs with loop variable `item`: `take_slots(b, item, ...)` of an array
-    `b` in `feeds` gives that step's elements of `b` (from `elements`, in the order of `feeds`)."""
-    outer = getattr(_fed, "table", {})
-    _fed.table = {**outer, **{(id(b), id(item)): tuple(e) for b, e in zip(feeds, elements)}}
-    try:
-        yield
-    finally:
-        _fed.table = outer
-
-
 def slot_array(a: Any, lo: int, hi: int, offsets: tuple[int, ...]) -> Any:
     """`a` as the array a loop's slots work on (a list of numbers becomes one, as a traced write to it
     would make it), or None when it is not an array or `a[i + c]` may fall outside it for `lo <= i <= hi`."""
@@ -97,9 +69,6 @@ def take_slots(a: Any, i: Any, offsets: tuple[int, ...]) -> tuple:
     """The elements `a[i + c]` for the offsets `c`."""
     if isinstance(a, Slots):
         return a.values
-    fed = getattr(_fed, "table", {}).get((id(a), id(i)))
-    if fed is not None and len(fed) == len(offsets):
-        return fed
     return tuple(getitem(a, i + c if c else i) for c in offsets)
 
 
@@ -134,23 +103,24 @@ class Independent:
         if not all(is_number(state[index[n]]) and not isinstance(state[index[n]], SoftBool)
                    for n in self.accumulators):
             return None
-        gathered = [[_at(state[index[name]], positions, c) for c in offsets] for name, offsets in self.slots]
-        feeds, read_values = fed_reads(self.reads, positions, lo, hi)
+        gathered = [[fed_reads.elements(state[index[name]], positions, c) for c in offsets]
+                    for name, offsets in self.slots]
         loop_key = sampling.loop() if context.current().sampled else None
 
-        def one(k, position, slot_values, reading):
+        def one(reads, candidates, k, position, slot_values, fed):
             item = BoundedInt(position, lo, hi)
             given = list(state)
             for (name, _), values in zip(self.slots, slot_values):
                 given[index[name]] = Slots(tuple(values))
             for name in self.accumulators:
                 given[index[name]] = _zero(state[index[name]])
-            with fed_elements(feeds, item, reading):
+            with fed_reads.feeding(position, reads, fed), fed_reads.looking(position, candidates) as look:
                 if loop_key is None:
                     out = body(item, *given)
                 else:
                     with sampling.step(loop_key, k):
                         out = body(item, *given)
+            seen.extend(look.found.values())
             new_values = []
             for name, _ in self.slots:
                 slots = out[index[name]]
@@ -160,11 +130,24 @@ class Independent:
                 new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
             return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
 
+        seen: list = []
+        reads, fed = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None for c in offsets],
+                                  positions)
+        look_for = [b for b, offsets in self.reads if offsets is None and feedable(b) is not None]
+        steps = (jnp.arange(positions.shape[0]), positions, gathered)
         try:
-            new_values, increments = jax.vmap(one)(jnp.arange(positions.shape[0]), positions, gathered, read_values)
+            if look_for and loop_key is None:
+                # trace the body once to find its reads b[j + c] of arrays from outside it
+                candidates = look_for + fed_reads.outer_values()
+                jax.eval_shape(jax.vmap(lambda *xs: one(reads, candidates, *xs)), *steps, fed)
+                more, more_fed = fed_elements(seen, positions)
+                reads, fed = reads + more, fed + more_fed
+            new_values, increments = jax.vmap(lambda *xs: one(reads, [], *xs))(*steps, fed)
         except _Sequential:
             return None
         explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)")
+        if reads:
+            explain.note("for", f"{len(reads)} read{'s' * (len(reads) != 1)} b[j + c] fed in, not read by index")
         result = list(state)
         for (name, offsets), values in zip(self.slots, new_values):
             a = state[index[name]]
@@ -183,16 +166,23 @@ class Independent:
 
 def independent(iterable: Any, accumulators: tuple[str, ...], slots: tuple, reads: tuple = ()) -> Independent:
     """The range of a loop with independent iterations (generated code; see the module docstring).
-    `reads`: `(array, offsets)` of the arrays the loop only reads, at `b[j + c]`: fed in to the `vmap`."""
+    `reads`: `(array, offsets)` of the arrays the loop only reads: fed in to the `vmap` at `b[j + c]` for
+    the offsets, or for offsets None at the shifts `c` of the reads found by tracing the body once."""
     return Independent(iterable, accumulators, slots, reads)
 
 
-def _at(a: Any, positions: Any, c: int) -> Any:
-    """`a[p + c]` for every position `p`: a slice when the positions are a static range going up."""
-    steps = np.diff(positions) if isinstance(positions, np.ndarray) else None
-    if steps is not None and positions.size and (steps == steps[0]).all() and steps[0] > 0:
-        return a[positions[0] + c:positions[-1] + c + 1:steps[0]]
-    return jnp.take(a, positions + c, axis=0, mode="clip")
+def feedable(b: Any) -> Any:
+    """`b` as an array a loop can be fed slices of (a list of numbers becomes one), or None."""
+    if isinstance(b, list) and stackable(b):
+        b = as_array(b)
+    return b if isinstance(b, jax.Array) and b.ndim >= 1 else None
+
+
+def fed_elements(reads: list, positions: Any) -> tuple[list, list]:
+    """Of `reads`, the `(b, c)` a loop over `positions` reads as `b[j + c]`: those that can be fed (`b` an
+    array), and for each its elements `b[p + c]` at every position `p`."""
+    pairs = [(b, c) for b, c in reads if feedable(b) is not None]
+    return pairs, [fed_reads.elements(feedable(b), positions, c) for b, c in pairs]
 
 
 def _iterations(iterable: Any) -> tuple[Any, Any, int, int] | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, provenance, relaxations, sampling
+from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, unwrap)
@@ -118,6 +118,9 @@ def getitem(a: Any, index: Any) -> Any:
         if all(type(i) is int and 0 <= i < n for i, n in zip(parts, arr.shape)):
             provenance.remember_read(result, arr, parts)
         return result
+    fed = fed_reads.lookup(a, parts[0])
+    if fed is not None:
+        return fed if len(parts) == 1 else getitem(fed, parts[1:])
     arr = as_array(a)
     parts = _drawn(parts, jnp.shape(unwrap(arr)))
     index = parts if isinstance(index, tuple) else parts[0]

@@ -27,8 +27,8 @@ from typing import Any, Callable
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import explain
-from relaxjax.runtime.independent_loops import Slots, fed_elements, fed_reads, slot_array
+from relaxjax.runtime import explain, fed_reads
+from relaxjax.runtime.independent_loops import Slots, fed_elements, slot_array
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
 from relaxjax.runtime.merge import merge_states
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
@@ -59,7 +59,8 @@ class Streamed:
             if a is None or a.dtype == jnp.bool_:
                 return None
             spans.append((offsets[0], offsets[-1]))
-        feeds, read_inputs = fed_reads(self.reads, np.arange(start, start + trips), start, last)
+        reads, read_inputs = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None
+                                           for c in offsets], np.arange(start, start + trips))
         carried = list(state)
         incoming = []
         for (name, _), (low, high) in zip(self.slots, spans):
@@ -77,7 +78,7 @@ class Streamed:
                 window = s[index[name]] + (new,)
                 whole[index[name]] = window
                 given[index[name]] = Slots(tuple(window[c - low] for c in offsets))
-            with fed_elements(feeds, item, reading):
+            with fed_reads.feeding(item.origin[0], reads, reading):
                 out = list(body(item, *given))
             for (name, offsets), (low, _) in zip(self.slots, spans):
                 slots = out[index[name]]
@@ -100,6 +101,8 @@ class Streamed:
         except _AsWritten:
             return None
         explain.note("for", f"a stream of {trips} steps (the elements in flight carried)")
+        if reads:
+            explain.note("for", f"{len(reads)} read{'s' * (len(reads) != 1)} b[j + c] fed in, not read by index")
         result = list(final)
         for (name, _), (low, _), emitted in zip(self.slots, spans, left):
             a, rest = state[index[name]], final[index[name]]

@@ -45,10 +45,20 @@ def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
                             new[r][c] = dist[rr][c]
             return new
     """)
-    assert "for r in rj__.independent(range(k), (), (('new', (0,)),), ())" in out, out
-    # dist[rr][c] reads dist at a row of its own: not fed in
-    assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),), ())" in out, out
+    # dist[rr][c] reads dist at an index the pass cannot see as r + constant: the runtime looks (None)
+    assert "for r in rj__.independent(range(k), (), (('new', (0,)),), ((dist, None),))" in out, out
+    assert "for c in rj__.independent(range(k), (), (('new__slot__1', (0,)),), ((dist, None),))" in out, out
     assert "new__slot__1__slot__2 = dist[rr][c]" in out, out
+
+
+def test_reads_at_constant_places_are_not_looked_at():
+    out = run_pass(independent_loops, """
+        def f(a, w, m, n):
+            for j in range(0, n, 2):
+                a[j] = w[0] + m[1][2] + w[-1]
+            return a
+    """)
+    assert "rj__.independent(range(0, n, 2), (), (('a', (0,)),), ())" in out, out
 
 
 def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
