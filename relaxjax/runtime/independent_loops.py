@@ -154,8 +154,7 @@ class Independent:
             dtype = jnp.result_type(a, *values)
             a = a.astype(dtype)
             for c, v in zip(offsets, values):
-                where = positions + c if active is None else jnp.where(active, positions + c, a.shape[0])
-                a = a.at[where].set(v.astype(dtype), mode="drop", unique_indices=True)
+                a = _put(a, positions, active, c, v.astype(dtype))
             result[index[name]] = a
         for name, steps in zip(self.accumulators, increments):
             if active is not None:
@@ -183,6 +182,16 @@ def fed_elements(reads: list, positions: Any) -> tuple[list, list]:
     array), and for each its elements `b[p + c]` at every position `p`."""
     pairs = [(b, c) for b, c in reads if feedable(b) is not None]
     return pairs, [fed_reads.elements(feedable(b), positions, c) for b, c in pairs]
+
+
+def _put(a: Any, positions: Any, active: Any, c: int, v: Any) -> Any:
+    """`a` with `a[p + c]` set to `v[k]` for every position `p = positions[k]` the range reaches: a slice
+    update where the positions are static and run up by one (its backward slices, a scatter's gathers)."""
+    if active is None and isinstance(positions, np.ndarray) and (np.diff(positions) == 1).all():
+        start = int(positions[0]) + c   # a concatenation: under an outer vmap a slice update scatters
+        return jnp.concatenate([a[:start], v, a[start + positions.size:]])
+    where = positions + c if active is None else jnp.where(active, positions + c, a.shape[0])
+    return a.at[where].set(v, mode="drop", unique_indices=True)
 
 
 def _iterations(iterable: Any) -> tuple[Any, Any, int, int] | None:
