@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 import relaxjax
 from relaxjax import relax
-from tests.corpus import bubble_swaps, first_above, grow_until, selection_sort
+from tests.corpus import bubble_swaps, first_above, grid_shortest_path, grow_until, selection_sort
 
 
 def _events(report):
@@ -21,6 +21,16 @@ def test_a_relaxed_bubble_sort_scans_streams_and_merges():
     assert len(swap) == 1 and swap[0].startswith("soft test") and swap[0].endswith("merged a, swaps")
     text = str(report)
     assert "bubble_swaps" in text and "beta=3.0" in text and "if a[j] > a[j + 1]:" in text
+
+
+def test_loops_at_once_report_their_fed_reads_once():
+    # the loop over cells is traced once more, to look, inside the look of the loop over rows: that
+    # trace records nothing (there the loop over cells is fed 1 of its 9 reads)
+    events = _events(relaxjax.explain(relax(grid_shortest_path, beta=3.0), jnp.ones((4, 4))))
+    assert events["for", "for r in range(k):"].how == ["4 independent iterations at once (vmap)",
+                                                      "4 reads b[j + c] fed in, not read by index"]
+    assert events["for", "for c in range(k):"].how == ["4 independent iterations at once (vmap)",
+                                                      "9 reads b[j + c] fed in, not read by index"]
 
 
 def test_a_range_with_a_traced_start_is_masked():

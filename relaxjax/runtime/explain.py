@@ -103,3 +103,13 @@ def merged_names(names: tuple[str, ...], a: tuple, b: tuple) -> list[str]:
     shown = [("the return value" if n == "return__0" else re.sub(r"(__slot__\d+)+$", "", n))
              for n, x, y in zip(names, a, b) if x is not y]
     return list(dict.fromkeys(shown))
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Record nothing of what is traced inside (a trace that only looks, whose program never runs)."""
+    previous, _active.recorder = _recorder(), None
+    try:
+        yield
+    finally:
+        _active.recorder = previous

@@ -139,7 +139,8 @@ class Independent:
             if look_for and loop_key is None:
                 # trace the body once to find its reads b[j + c] of arrays from outside it
                 candidates = look_for + fed_reads.outer_values()
-                jax.eval_shape(jax.vmap(lambda *xs: one(reads, candidates, *xs)), *steps, fed)
+                with explain.paused():
+                    jax.eval_shape(jax.vmap(lambda *xs: one(reads, candidates, *xs)), *steps, fed)
                 more, more_fed = fed_elements(seen, positions)
                 reads, fed = reads + more, fed + more_fed
             new_values, increments = jax.vmap(lambda *xs: one(reads, [], *xs))(*steps, fed)
