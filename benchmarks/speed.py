@@ -50,6 +50,11 @@ def cases(quick: bool, batch: int) -> list[dict[str, Any]]:
         out.append(dict(name="bubble sort (expert)", size=f"n={n}", args=(x,),
                         relaxjax=lambda a: bubble(a)[1],
                         baseline=lambda a: baselines.bubble_swaps_carried(a, jnp.asarray(beta))[1]))
+    for n in ((8,) if quick else (32, 256)):
+        x = jax.random.normal(key, (batch, n))
+        out.append(dict(name="bubble sort (expert, remat)", size=f"n={n}", args=(x,),
+                        relaxjax=lambda a: bubble(a)[1],
+                        baseline=lambda a: baselines.bubble_swaps_carried_checkpointed(a, jnp.asarray(beta))[1]))
     odd_even = relax(algorithms.odd_even_swaps, beta=beta)
     for n in ((8, 32) if quick else (8, 32, 64, 256)):
         x = jax.random.normal(key, (batch, n))
@@ -79,7 +84,7 @@ def against_algovision(batch: int, repeats: int, log: Callable = print) -> list[
     if not av.available():
         row = {"benchmark": "AlgoVision comparison", "skipped": "algovision / torch not installed "
                "(pip install 'relaxjax[algovision]', see the README)"}
-        log(f"{row['benchmark']:<20} skipped: {row['skipped']}")
+        log(f"{row['benchmark']:<27} skipped: {row['skipped']}")
         return [row]
     beta, rows = 8.0, []
     x = np.asarray(jax.random.normal(jax.random.PRNGKey(0), (batch, 32)))
@@ -121,7 +126,7 @@ def run(quick: bool = False, batch: int = 128, repeats: int = 5, log: Callable =
 def format_row(row: dict) -> str:
     """One line of the results table."""
     r = row["relaxjax"]
-    text = (f"{row['benchmark']:<20} {row['size']:<7} relaxjax: compile {r['compile_s']:6.2f} s, run "
+    text = (f"{row['benchmark']:<27} {row['size']:<7} relaxjax: compile {r['compile_s']:6.2f} s, run "
             f"{r['run_ms']:8.2f} ms [{r['run_min_ms']:.2f}-{r['run_max_ms']:.2f}]")
     b = row["baseline"]
     text += (f" | hand-written: compile {b['compile_s']:5.2f} s, run {b['run_ms']:8.2f} ms"

@@ -72,14 +72,19 @@ def test_edit_distance_streams_rows_and_cells_instead_of_carrying_the_table():
 
 
 def _reads_per_step(fn, *args) -> list[int]:
-    """Element reads (dynamic slices and gathers) in the body of each innermost scan."""
+    """Element reads (dynamic slices and gathers) in the body of each innermost scan (also inside the
+    `checkpoint` that wraps it)."""
     counts = []
+
+    def reads(jaxpr):
+        return sum(reads(sub) for e in jaxpr.eqns for sub in jax.extend.core.jaxprs_in_params(e.params)) + \
+            sum(e.primitive.name in ("dynamic_slice", "gather") for e in jaxpr.eqns)
 
     def walk(jaxpr):
         for eqn in jaxpr.eqns:
             subs = list(jax.extend.core.jaxprs_in_params(eqn.params))
             if eqn.primitive.name == "scan" and not any("scan" in str(s) for s in subs):
-                counts.append(sum(e.primitive.name in ("dynamic_slice", "gather") for e in subs[0].eqns))
+                counts.append(reads(subs[0]))
             for sub in subs:
                 walk(sub)
     walk(jax.make_jaxpr(fn)(*args).jaxpr)
