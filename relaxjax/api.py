@@ -5,27 +5,34 @@ import contextlib
 import functools
 import inspect
 import numbers
-from typing import Any, Callable, TypeVar, overload
+from typing import Any, Callable, Iterable, TypeVar, overload
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from relaxjax.calls import UserCalls, calling
 from relaxjax.conversion import convert
-from relaxjax.runtime import context, distributions, sampling
+from relaxjax.runtime import context, distributions, provenance, sampling
 from relaxjax.runtime import explain as explain_mod
-from relaxjax.runtime.builtins import calling
 from relaxjax.runtime.errors import traceback_location
-from relaxjax.runtime import provenance
 from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
+from relaxjax.transforms import pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _check_options(beta: Any, mode: str, max_iter: int, samples: int) -> None:
+OPTIMISATIONS = (*pipeline.OPTIONAL, *context.STRATEGIES)   # what `off` may name
+
+
+def _check_options(beta: Any, mode: str, max_iter: int, samples: int, off: frozenset[str]) -> None:
     if mode not in context.MODES:
         raise ValueError(f"mode must be one of {context.MODES}, got {mode!r}")
+    unknown = sorted(set(off) - set(OPTIMISATIONS))
+    if unknown:
+        raise ValueError(f"off: no optimisation named {', '.join(map(repr, unknown))}; the names are "
+                         f"{', '.join(OPTIMISATIONS)}")
     for name, value in (("max_iter", max_iter), ("samples", samples)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")
@@ -119,8 +126,9 @@ class RelaxedFunction:
     """
 
     def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int, dist: str | Distribution = "logistic",
-                 samples: int = 1000):
-        _check_options(beta, mode, max_iter, samples)
+                 samples: int = 1000, off: Iterable[str] = ()):
+        off = frozenset([off] if isinstance(off, str) else off)
+        _check_options(beta, mode, max_iter, samples, off)
         self.dist = distributions.resolve(dist)
         reserved = ("beta", "key") if mode == "sampled" else ("beta",)
         for name in reserved:
@@ -128,7 +136,8 @@ class RelaxedFunction:
                 raise ValueError(f"'{fn.__name__}' has a parameter named '{name}', which relaxjax reserves for "
                                  f"the {_RESERVED[name]} of a call; rename the parameter")
         self._fn, self._beta, self.mode, self.max_iter, self.samples = fn, beta, mode, max_iter, samples
-        self._converted = convert(fn)
+        self.off = off
+        self._converted = convert(fn, off)
         self._signature = _signature(fn)
         self.trace_count = 0
         self._jitted = jax.jit(self._traced, static_argnums=(0,))
@@ -164,8 +173,8 @@ class RelaxedFunction:
         provenance.forget()
         drawing = sampling.drawing(key) if mode == "sampled" else contextlib.nullcontext()
         try:
-            with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist), calling(self._fn), \
-                    drawing:
+            with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist, off=self.off,
+                                 calls=_USER_CALLS), calling(self._fn), drawing:
                 return _to_output(generated(*args, **kwargs))
         except Exception as err:
             _add_note(err, self._fn, args, kwargs)
@@ -197,6 +206,9 @@ class RelaxedFunction:
                 f"dist={self.dist.name!r}{samples}>")
 
 
+_USER_CALLS = UserCalls(RelaxedFunction)
+
+
 def _mean_of_samples(x: Any) -> Any:
     """The estimate from the samples along axis 0: a count or truth value becomes a float mean."""
     dtype = x.dtype if jnp.issubdtype(x.dtype, jnp.floating) else jnp.result_type(float)
@@ -224,6 +236,11 @@ class Explanation:
     def __init__(self, title: str, events: list[explain_mod.Event]):
         self.title, self.events = title, events
 
+    def strategies(self) -> set[str]:
+        """Every way a statement ran (names from `relaxjax.runtime.explain.STRATEGIES`: "scan", "stream",
+        "vectorised", "relaxed", ...)."""
+        return {s for e in self.events for s in e.strategies}
+
     def __str__(self) -> str:
         lines = [self.title]
         for e in self.events:
@@ -247,7 +264,7 @@ def explain(fn: Callable, *args: Any, **kwargs: Any) -> Explanation:
     probability still running after its last pass on these inputs."""
     relaxed = fn if isinstance(fn, RelaxedFunction) else relax(fn)
     fresh = RelaxedFunction(relaxed._fn, relaxed._beta, relaxed.mode, relaxed.max_iter, relaxed.dist,
-                            relaxed.samples)
+                            relaxed.samples, relaxed.off)
     with explain_mod.recording() as recorder:
         jax.block_until_ready(fresh(*args, **kwargs))
         jax.effects_barrier()
@@ -321,16 +338,18 @@ def _parameters(fn: Callable) -> set[str]:
 
 @overload
 def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ..., samples: int = ...) -> RelaxedFunction: ...
+          dist: str | Distribution = ..., samples: int = ..., off: Iterable[str] = ...) -> RelaxedFunction: ...
 
 
 @overload
 def relax(fn: None = None, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ..., samples: int = ...) -> Callable[[F], RelaxedFunction]: ...
+          dist: str | Distribution = ..., samples: int = ...,
+          off: Iterable[str] = ...) -> Callable[[F], RelaxedFunction]: ...
 
 
 def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxed",
-          max_iter: int = 100, dist: str | Distribution = "logistic", samples: int = 1000) -> Any:
+          max_iter: int = 100, dist: str | Distribution = "logistic", samples: int = 1000,
+          off: Iterable[str] = ()) -> Any:
     """Convert a plain Python function into a relaxed, jit-compiled JAX function.
 
     Every comparison of floating values becomes a probability under noise of scale `1/beta` (`dist`:
@@ -342,9 +361,12 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     of the hard program whose every decision is drawn with its relaxed probability (the true
     expectation the relaxed program approximates; each call takes `key=`, a PRNG key). Usable as
     `@relax`, `@relax(beta=5.0)` or `relax(fn, mode="hard")`.
+
+    `off` switches optimisations off by name (`relaxjax.api.OPTIMISATIONS`), for debugging: the
+    program computes the same values the slower way.
     """
     if fn is None:
-        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist, samples)
+        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist, samples, off)
     if not callable(fn):
         raise TypeError(f"relax expects a function defined with `def`, got {fn!r} ({type(fn).__name__})")
-    return RelaxedFunction(fn, beta, mode, max_iter, dist, samples)
+    return RelaxedFunction(fn, beta, mode, max_iter, dist, samples, off)

@@ -13,7 +13,8 @@ import gast
 from relaxjax import runtime
 from relaxjax.runtime.errors import register_generated
 from relaxjax.transforms import pipeline, templates
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.generated_names import RUNTIME
+from relaxjax.transforms.context import Context
 from relaxjax.transforms.parsing import parse_function
 
 _FACTORY = "relaxjax_factory__"
@@ -34,26 +35,28 @@ class Converted:
         return self.factory(runtime, *(c.cell_contents for c in cells))
 
 
-_cache: "weakref.WeakKeyDictionary[Callable, tuple[object, Converted]]" = weakref.WeakKeyDictionary()
+_cache: "weakref.WeakKeyDictionary[Callable, dict[frozenset[str], tuple[object, Converted]]]" = \
+    weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def convert(fn: Callable) -> Converted:
-    """Convert `fn` once (cached per function object and code)."""
+def convert(fn: Callable, off: frozenset[str] = frozenset()) -> Converted:
+    """Convert `fn` once (cached per function object, code and the optional passes switched `off`)."""
+    off = frozenset(off) & frozenset(pipeline.OPTIONAL)
     with _lock:
-        hit = _cache.get(fn)
+        hit = _cache.get(fn, {}).get(off)
         if hit is not None and hit[0] is fn.__code__:
             return hit[1]
-    converted = _convert(fn)
+    converted = _convert(fn, off)
     with _lock:
-        _cache[fn] = (fn.__code__, converted)
+        _cache.setdefault(fn, {})[off] = (fn.__code__, converted)
     return converted
 
 
-def _convert(fn: Callable) -> Converted:
+def _convert(fn: Callable, off: frozenset[str]) -> Converted:
     node, filename = parse_function(fn)
     ctx = Context(filename=filename, function_name=fn.__name__)
-    node = pipeline.transform(node, ctx)
+    node = pipeline.transform(node, ctx, off)
     freevars = fn.__code__.co_freevars
     source = ast.unparse(gast.gast_to_ast(node))
     params = ", ".join((RUNTIME,) + freevars)

@@ -25,9 +25,10 @@ def x64() -> bool:
     return bool(jax.config.jax_enable_x64)
 
 
-def value_and_grads(alg, args) -> list:
-    """The sum of a corpus algorithm's relaxed outputs and its gradients in the soft arguments."""
-    f = relax(alg.fn, beta=alg.grad_beta, max_iter=alg.max_iter)
+def value_and_grads(alg, args, off=()) -> list:
+    """The sum of a corpus algorithm's relaxed outputs and its gradients in the soft arguments, with the
+    optimisations `off` switched off."""
+    f = relax(alg.fn, beta=alg.grad_beta, max_iter=alg.max_iter, off=off)
     float_type = jnp.result_type(float)
 
     def total(*soft_values):

@@ -1,47 +1,39 @@
-"""Running independent iterations at once (transforms/independent_loops.py, runtime/independent_loops.py)
-changes the cost, never the result: every corpus algorithm gives the same hard result and the same
-relaxed values and gradients with the pass switched off, and the corpus does run loops at once."""
-import weakref
-
+"""Running independent iterations at once, or a loop as a stream, and feeding reads in
+(transforms/independent_loops.py, runtime/independent_loops.py, runtime/streamed_loops.py) changes the
+cost, never the result: every corpus algorithm gives the same hard result and the same relaxed values and
+gradients with the pass switched off, and the corpus does run loops at once."""
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
 import relaxjax
-from relaxjax import conversion, relax
-from relaxjax.transforms import independent_loops, pipeline
+from relaxjax import relax
 from tests.corpus import CORPUS
 from tests.helpers import flat, value_and_grads, x64
 
-AT_ONCE = "independent iterations at once"
-
-
-def _switch_off(monkeypatch):
-    monkeypatch.setattr(pipeline, "PASSES", tuple(p for p in pipeline.PASSES if p is not independent_loops))
-    monkeypatch.setattr(conversion, "_cache", weakref.WeakKeyDictionary())
-
 
 @pytest.mark.parametrize("alg", CORPUS, ids=lambda a: a.name)
-def test_results_do_not_depend_on_running_iterations_at_once(alg, monkeypatch):
+def test_results_do_not_depend_on_running_iterations_at_once(alg):
     args = alg.inputs(np.random.default_rng(7))
     hard = flat(relax(alg.fn, mode="hard", max_iter=alg.max_iter)(*args))
     relaxed = value_and_grads(alg, args) if alg.soft else []
-    _switch_off(monkeypatch)
+    off = ("independent_loops",)
     # Hard results agree to the last bit or two: XLA on CPU divides a vector by a value the iterations
     # share as a multiplication by its reciprocal (so does `jnp` for `array / scalar`).
     hard_tol = 1e-12 if x64() else 1e-5
-    np.testing.assert_allclose(hard, flat(relax(alg.fn, mode="hard", max_iter=alg.max_iter)(*args)),
+    np.testing.assert_allclose(hard, flat(relax(alg.fn, mode="hard", max_iter=alg.max_iter, off=off)(*args)),
                                rtol=hard_tol, atol=hard_tol)
     tol = 1e-10 if x64() else 1e-4
-    for a, b in zip(relaxed, value_and_grads(alg, args) if alg.soft else []):
+    for a, b in zip(relaxed, value_and_grads(alg, args, off) if alg.soft else []):
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
 def test_the_corpus_runs_loops_at_once():
     rng = np.random.default_rng(7)
     at_once = {alg.name for alg in CORPUS for _ in range(3)
-               if AT_ONCE in str(relaxjax.explain(relax(alg.fn, mode="hard", max_iter=alg.max_iter), *alg.inputs(rng)))}
+               if "vectorised" in relaxjax.explain(relax(alg.fn, mode="hard", max_iter=alg.max_iter),
+                                                   *alg.inputs(rng)).strategies()}
     assert {"odd_even_sort", "odd_even_sort_counting", "pairs_from_the_end", "normalise_rows"} <= at_once, at_once
 
 
@@ -57,3 +49,7 @@ def test_reads_at_a_shifted_loop_variable_are_fed_in_not_gathered(alg):
     assert "gather" not in str(jax.make_jaxpr(total)(*args))
     backward = str(jax.make_jaxpr(jax.grad(total))(*args))
     assert "scatter-add" not in backward and "gather" not in backward
+
+    def read_by_index(*xs):
+        return jnp.sum(jnp.asarray(relax(alg.fn, beta=2.0, off=("fed_reads",))(*xs)))
+    assert "gather" in str(jax.make_jaxpr(read_by_index)(*args))

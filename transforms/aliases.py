@@ -8,7 +8,7 @@ both names hold, relaxjax's functional updates change only the name written to.
 Each is a ConversionError at the write's line that says how to write it (`d[i][j] = v`, or a copy:
 `b = list(a)`). The pass also records which parameters the function changes in place
 (`ctx.mutated_parameters`), and marks on each call the arguments whose in-place change no one else
-can see (`call.rj_rebinds`): fresh values (`f([0.0] * n)`, `f(a[:])`) and the names its result is
+can see (annotation `REBINDS`): fresh values (`f([0.0] * n)`, `f(a[:])`) and the names its result is
 assigned to (`a = f(a, i)`); a user function may change only those (`runtime.builtins.call_rebinding`).
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ import builtins
 import gast
 
 from relaxjax.transforms.analysis import element_root, source_text, subscript_base
+from relaxjax.transforms.anno import Key, get_anno, set_anno
 from relaxjax.transforms.context import Context
 
 
@@ -54,8 +55,8 @@ class _Aliases:
                 views = {**before, **self.block(stmt.body, views)}
             return {**views, **self.block(stmt.orelse, dict(views))}
         if isinstance(stmt, gast.Return) and _user_call(stmt.value):   # `return f(a)`: no one here looks again
-            stmt.value.rj_rebinds = tuple(k for k, arg in enumerate(stmt.value.args)
-                                          if isinstance(arg, gast.Name) or element_root(arg) is None)
+            set_anno(stmt.value, Key.REBINDS, tuple(k for k, arg in enumerate(stmt.value.args)
+                                                    if isinstance(arg, gast.Name) or element_root(arg) is None))
         if isinstance(stmt, (gast.Assign, gast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             for target in targets:
@@ -67,9 +68,9 @@ class _Aliases:
                     for name in _names(target):
                         views = _rebind(views, name)
                 if isinstance(target, gast.Name) and _user_call(stmt.value):
-                    stmt.value.rj_rebinds = tuple(sorted(set(getattr(stmt.value, "rj_rebinds", ())) | {
+                    set_anno(stmt.value, Key.REBINDS, tuple(sorted(set(get_anno(stmt.value, Key.REBINDS, ())) | {
                         k for k, arg in enumerate(stmt.value.args)
-                        if isinstance(arg, gast.Name) and arg.id == target.id}))
+                        if isinstance(arg, gast.Name) and arg.id == target.id})))
                 if isinstance(target, gast.Name) and isinstance(stmt, gast.Assign):
                     source, depth = element_root(stmt.value), _depth(stmt.value)
                     if source is not None and source != target.id:
@@ -97,7 +98,7 @@ class _Aliases:
     def _calls(self, stmt: gast.stmt) -> None:
         for node in gast.walk(stmt):
             if _user_call(node):   # a fresh value (`[0.0] * n`, `a[:]`) is seen by no one else
-                node.rj_rebinds = tuple(k for k, arg in enumerate(node.args) if element_root(arg) is None)
+                set_anno(node, Key.REBINDS, tuple(k for k, arg in enumerate(node.args) if element_root(arg) is None))
             f = getattr(node, "func", None)
             if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.attr in (
                     "append", "extend", "sort", "reverse", "insert", "pop", "remove", "clear"):

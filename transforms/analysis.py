@@ -5,7 +5,7 @@ import ast
 
 import gast
 
-from relaxjax.transforms.context import TEMP_PREFIX
+from relaxjax.generated_names import RUNTIME, TEMP_PREFIX
 
 
 def target_names(target: gast.AST) -> list[str]:
@@ -67,6 +67,14 @@ def bound_names(stmts: list[gast.stmt]) -> list[str]:
     for stmt in stmts:
         visitor.visit(stmt)
     return visitor.names
+
+
+def runtime_operator(expr: gast.AST) -> str | None:
+    """The operator `name` of a runtime call `rj__.name(...)` in generated code, else None."""
+    f = expr.func if isinstance(expr, gast.Call) else None
+    if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.value.id == RUNTIME:
+        return f.attr
+    return None
 
 
 def element_root(expr: gast.AST) -> str | None:

@@ -17,7 +17,8 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.context import TEMP_PREFIX, Context
+from relaxjax.generated_names import TEMP_PREFIX
+from relaxjax.transforms.context import Context
 
 
 def _load(target: gast.AST) -> gast.AST:

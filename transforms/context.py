@@ -7,8 +7,6 @@ import gast
 
 from relaxjax.transforms.errors import ConversionError
 
-RUNTIME = "rj__"   # the name under which generated code sees relaxjax.runtime
-TEMP_PREFIX = "rjtmp_"   # temporaries a pass introduces; never part of a branch or loop state
 
 
 @dataclasses.dataclass

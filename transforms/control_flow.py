@@ -43,8 +43,9 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, live_on_entry, reads, target_names
-from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
-from relaxjax.transforms.returns import MARKER   # a `return` inside a loop, left by the returns pass
+from relaxjax.generated_names import RETURN_MARKER, TEMP_PREFIX, op
+from relaxjax.transforms.anno import Key, get_anno, set_anno
+from relaxjax.transforms.context import Context
 
 
 def _function(name: str, params: list[str], body: list[gast.stmt], origin: gast.AST) -> gast.FunctionDef:
@@ -61,18 +62,18 @@ def _state_return(names: list[str], origin: gast.AST) -> gast.Return:
 def _state_call(names: list[str], call: str, origin: gast.AST, **subs: gast.AST) -> list[gast.stmt]:
     state = "".join(n + ", " for n in names)
     labels = "".join(repr(n) + ", " for n in names)
-    line = f"{RUNTIME}.{call.format(state=f'({state})', names=f'({labels})')}"
+    line = call.format(state=f'({state})', names=f'({labels})')
     return templates.replace(f"({state}) = {line}" if names else line, origin, **subs)
 
 
 
 
 def _is_marker(stmt: gast.stmt) -> bool:
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Name) and stmt.value.id == MARKER
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Name) and stmt.value.id == RETURN_MARKER
 
 
 def _returns_inside(stmt: gast.stmt) -> bool:
-    return any(isinstance(n, gast.Name) and n.id == MARKER for n in gast.walk(stmt))
+    return any(isinstance(n, gast.Name) and n.id == RETURN_MARKER for n in gast.walk(stmt))
 
 
 def _has_exits(stmts: list[gast.stmt]) -> bool:
@@ -90,7 +91,7 @@ def _has_exits(stmts: list[gast.stmt]) -> bool:
 
 def _outcome(kind: str, names: list[str], origin: gast.AST, extra: str = "") -> list[gast.stmt]:
     state = "".join(n + ", " for n in names)
-    return templates.replace(f"return {RUNTIME}.{kind}(({state}){extra})", origin)
+    return templates.replace(f"return {op(kind)}(({state}){extra})", origin)
 
 
 class _ControlFlow(gast.NodeTransformer):
@@ -99,15 +100,15 @@ class _ControlFlow(gast.NodeTransformer):
 
     def visit_If(self, node: gast.If) -> list[gast.stmt]:
         self.generic_visit(node)
-        if getattr(node, "rj_outcome", None) is not None:
-            return self._outcome_if(node, node.rj_outcome)
+        if get_anno(node, Key.OUTCOME) is not None:
+            return self._outcome_if(node, get_anno(node, Key.OUTCOME))
         names = bound_names(node.body + node.orelse)
         true_name, false_name = self.ctx.fresh("if_true"), self.ctx.fresh("if_false")
         ret = _state_return(names, node)
         return [
             _function(true_name, names, node.body + [ret], node),
             _function(false_name, names, node.orelse + [ret], node),
-            *_state_call(names, f"if_stmt(rjtmp_test, {true_name}, {false_name}, {{state}}, {{names}})", node,
+            *_state_call(names, f"{op('if_stmt')}(rjtmp_test, {true_name}, {false_name}, {{state}}, {{names}})", node,
                          rjtmp_test=node.test),
         ]
 
@@ -127,14 +128,14 @@ class _ControlFlow(gast.NodeTransformer):
                 rest = stmts[k + 1:]
                 stmt.body = self._lower_exits(stmt.body + copy.deepcopy(rest), names, stmt)
                 stmt.orelse = self._lower_exits(stmt.orelse + copy.deepcopy(rest), names, stmt)
-                stmt.rj_outcome = names
+                set_anno(stmt, Key.OUTCOME, names)
                 return out + [stmt]
             if isinstance(stmt, (gast.For, gast.While)) and _returns_inside(stmt):
                 var, cont = self.ctx.fresh(TEMP_PREFIX + "loop_outcome"), self.ctx.fresh("after_loop")
-                stmt.rj_outcome_loop = (var, names)
+                set_anno(stmt, Key.OUTCOME_LOOP, (var, names))
                 cont_def = _function(cont, names, self._lower_exits(stmts[k + 1:], names, stmt), stmt)
                 return out + [stmt, cont_def] + templates.replace(
-                    f"return {RUNTIME}.then({var}, {cont}, ({labels}))", stmt)
+                    f"return {op('then')}({var}, {cont}, ({labels}))", stmt)
             out.append(stmt)
         return out + _outcome("go", names, stmts[-1] if stmts else origin)
 
@@ -146,15 +147,15 @@ class _ControlFlow(gast.NodeTransformer):
         return [
             _function(true_name, names, node.body, node),
             _function(false_name, names, node.orelse, node),
-            *templates.replace(f"return {RUNTIME}.if_outcome(rjtmp_test, {true_name}, {false_name}, "
+            *templates.replace(f"return {op('if_outcome')}(rjtmp_test, {true_name}, {false_name}, "
                                f"({state}), ({labels}))", node, rjtmp_test=node.test),
         ]
 
     def _loop(self, node: gast.AST, targets: list[str]) -> tuple[list[str], str, list, list, bool]:
         """Shared by `for` and `while`: the state names, how the loop's result is used, and the
         statements before and after its operator call."""
-        nested = getattr(node, "rj_outcome_loop", None)   # inside a loop body, may return: an Outcome
-        rest = node.orelse if getattr(node, "rj_rest", False) else None   # at function level, may return
+        nested = get_anno(node, Key.OUTCOME_LOOP)   # inside a loop body, may return: an Outcome
+        rest = node.orelse if get_anno(node, Key.REST, False) else None   # at function level, may return
         exits = _has_exits(node.body)
         if nested is not None:
             names = list(nested[1])
@@ -170,21 +171,21 @@ class _ControlFlow(gast.NodeTransformer):
             names = [n for n in bound_names(node.body) if n not in targets and n not in local]
             own = bound_names([s for s in node.body if not isinstance(s, gast.FunctionDef)])
             body = [stmt for n in local if n in own and n not in targets and live_on_entry(node.body, n)
-                    for stmt in templates.replace(f"{n} = {RUNTIME}.Undefined({n!r})", node)]
+                    for stmt in templates.replace(f"{n} = {op('Undefined')}({n!r})", node)]
             body += node.body + [_state_return(names, node)]
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         returns = nested is not None or rest is not None
         after: list[gast.stmt] = []
         if nested is not None:
-            use = f"{nested[0]} = {RUNTIME}.{{call}}, returns=True)"
+            use = f"{nested[0]} = {{call}}, returns=True)"
         elif rest is not None:
             var, rest_name = self.ctx.fresh(TEMP_PREFIX + "loop_outcome"), self.ctx.fresh("after_loop")
-            use = f"{var} = {RUNTIME}.{{call}}, returns=True)"
+            use = f"{var} = {{call}}, returns=True)"
             after = [_function(rest_name, names, node.orelse + [_state_return(names, node)], node),
-                     *templates.replace(f"({state}) = {RUNTIME}.finish({var}, {rest_name}, ({labels}))", node)]
+                     *templates.replace(f"({state}) = {op('finish')}({var}, {rest_name}, ({labels}))", node)]
         else:
-            use = f"({state}) = {RUNTIME}.{{call}})" if names else f"{RUNTIME}.{{call}})"
+            use = f"({state}) = {{call}})" if names else "{call})"
         return names, use, body, after, (exits or returns)
 
     def _step_local(self, loop: gast.For | gast.While, name: str) -> bool:
@@ -207,7 +208,7 @@ class _ControlFlow(gast.NodeTransformer):
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         operator = "for_exit_stmt" if exits else "for_stmt"
-        call = templates.replace(use.format(call=f"{operator}(rjtmp_iter, {body_name}, ({state}), ({labels})"),
+        call = templates.replace(use.format(call=f"{op(operator)}(rjtmp_iter, {body_name}, ({state}), ({labels})"),
                                  node, rjtmp_iter=node.iter)
         return [_function(body_name, params, body, node), *call, *after]
 
@@ -218,7 +219,7 @@ class _ControlFlow(gast.NodeTransformer):
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         operator = "while_exit_stmt" if exits else "while_stmt"
-        call = templates.replace(use.format(call=f"{operator}({test_name}, {body_name}, ({state}), ({labels})"),
+        call = templates.replace(use.format(call=f"{op(operator)}({test_name}, {body_name}, ({state}), ({labels})"),
                                  node)
         return [test, _function(body_name, names, body, node), *call, *after]
 

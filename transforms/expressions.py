@@ -18,14 +18,18 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.generated_names import op
+from relaxjax.transforms.analysis import runtime_operator
+from relaxjax.transforms.anno import Key, get_anno
+from relaxjax.transforms.context import Context
 from relaxjax.transforms.subscript_stores import index_expression
 
 _COMPARE = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
 
 
 def _runtime(attr: str) -> gast.Attribute:
-    return gast.Attribute(value=templates.name(RUNTIME), attr=attr, ctx=gast.Load())
+    runtime, attr = op(attr).split(".")
+    return gast.Attribute(value=templates.name(runtime), attr=attr, ctx=gast.Load())
 
 
 def _call(origin: gast.AST, attr: str, *args: gast.AST) -> gast.Call:
@@ -36,11 +40,6 @@ def _thunk(body: gast.AST) -> gast.Lambda:
     args = gast.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
                           defaults=[])
     return gast.copy_location(gast.Lambda(args=args, body=body), body)
-
-
-def _is_runtime_call(node: gast.Call) -> bool:
-    f = node.func
-    return isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.value.id == RUNTIME
 
 
 def _sharp_arguments(node: gast.Call) -> tuple[gast.AST, gast.AST] | None:
@@ -118,13 +117,13 @@ class _Expressions(gast.NodeTransformer):
 
     def visit_Call(self, node: gast.Call) -> gast.AST:
         self.generic_visit(node)
-        if _is_runtime_call(node):
+        if runtime_operator(node) is not None:
             return node
         sharp = _sharp_arguments(node)
         if sharp is not None:
             keyword = templates.constant(bool(node.keywords))
             return _call(node, "call_sharp", node.func, _thunk(sharp[0]), sharp[1], keyword)
-        rebound = getattr(node, "rj_rebinds", ())
+        rebound = get_anno(node, Key.REBINDS, ())
         if rebound:   # `a = f(a, ...)`: the caller takes f's result in place of the list f may change
             new = gast.Call(func=_runtime("call_rebinding"),
                             args=[templates.tuple_of([templates.constant(k) for k in rebound]), node.func] + node.args,

@@ -9,7 +9,8 @@ import re
 
 import gast
 
-from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
+from relaxjax.generated_names import RUNTIME, TEMP_PREFIX
+from relaxjax.transforms.context import Context
 
 _UNSUPPORTED = {
     gast.Try: ("`try`", "a jitted function cannot catch errors per value; check inputs before the call"),

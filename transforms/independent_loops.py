@@ -36,14 +36,13 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import element_root, live_on_entry, parent_map, target_names
-from relaxjax.transforms.context import RUNTIME, Context
-from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
+from relaxjax.generated_names import RETURN_MARKER, SLOT, op
+from relaxjax.transforms.context import Context
 
 _UNSUPPORTED = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.Global,
                 gast.Nonlocal, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.ListComp,
                 gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr, gast.Try, gast.With, gast.Delete,
                 gast.AsyncFor, gast.AsyncWith, gast.Starred)
-PUT = "put_slots"   # the runtime operator that writes an iteration's elements back (live_iteration.py reads it)
 _SCOPES = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.Lambda)
 
 
@@ -160,7 +159,7 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
         return None
     var = loop.target.id
     body_nodes = [n for s in loop.body for n in gast.walk(s)]
-    if any(isinstance(n, _UNSUPPORTED) or (isinstance(n, gast.Name) and n.id == _RETURN_MARKER)
+    if any(isinstance(n, _UNSUPPORTED) or (isinstance(n, gast.Name) and n.id == RETURN_MARKER)
            or (isinstance(n, gast.Attribute) and not isinstance(n.ctx, gast.Load)) for n in body_nodes):
         return None
     parents = parent_map(loop)
@@ -226,22 +225,22 @@ class _IndependentLoops(gast.NodeTransformer):
 
     def _mark(self, node: gast.For, plan: _Plan) -> None:
         var = node.target.id
-        names = {a: {c: self.ctx.fresh(f"{a}__slot") for c in offsets}
+        names = {a: {c: self.ctx.fresh(a + SLOT) for c in offsets}
                  for a, offsets in {**plan.slots, **plan.reads}.items() if offsets is not None}
         node.body = [_Slots(var, names).visit(s) for s in node.body]
         take, put = [], []
         for a, slots in names.items():
             offsets = tuple(slots)
             variables = "".join(v + ", " for v in slots.values())
-            take += templates.replace(f"({variables}) = {RUNTIME}.take_slots({a}, {var}, {offsets!r})", node)
+            take += templates.replace(f"({variables}) = {op('take_slots')}({a}, {var}, {offsets!r})", node)
             if a in plan.slots:
-                put += templates.replace(f"{a} = {RUNTIME}.{PUT}({a}, {var}, {offsets!r}, ({variables}))", node)
+                put += templates.replace(f"{a} = {op('put_slots')}({a}, {var}, {offsets!r}, ({variables}))", node)
         node.body = take + node.body + put
         spec = tuple((a, tuple(offsets)) for a, offsets in plan.slots.items())
         reads = "".join(f"({b}, {None if offsets is None else tuple(offsets)!r}), "
                         for b, offsets in plan.reads.items())
-        marker = (f"{RUNTIME}.streamed(iterable, {spec!r}, ({reads}))" if plan.streamed else
-                  f"{RUNTIME}.independent(iterable, {tuple(plan.accumulators)!r}, {spec!r}, ({reads}))")
+        marker = (f"{op('streamed')}(iterable, {spec!r}, ({reads}))" if plan.streamed else
+                  f"{op('independent')}(iterable, {tuple(plan.accumulators)!r}, {spec!r}, ({reads}))")
         node.iter = templates.expression(marker, node.iter, iterable=node.iter)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.generated_names import op
+from relaxjax.transforms.context import Context
 
 _METHODS = {"append": "list_append", "extend": "list_extend", "sort": "list_sort", "reverse": "list_reverse"}
 _REJECTED = {"pop": "index the element (`x = xs[-1]`) and slice (`xs = xs[:-1]`)",
@@ -41,7 +42,7 @@ class _ListMethods(gast.NodeTransformer):
                 and not call.keywords):
             target, args = call.func.value, "".join(", rjtmp_value" for _ in call.args)
             return templates.replace(
-                f"rjtmp_list = {RUNTIME}.{_METHODS[call.func.attr]}(rjtmp_list{args})", node,
+                f"rjtmp_list = {op(_METHODS[call.func.attr])}(rjtmp_list{args})", node,
                 rjtmp_list=target, rjtmp_value=call.args[0] if call.args else None)[0]
         self.generic_visit(node)
         return node

@@ -20,10 +20,9 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import bound_names, element_root, source_text, subscript_base
-from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
-from relaxjax.transforms.independent_loops import PUT
-from relaxjax.transforms.row_hoisting import RESTORE
+from relaxjax.transforms.analysis import bound_names, element_root, runtime_operator, source_text, subscript_base
+from relaxjax.generated_names import TEMP_PREFIX
+from relaxjax.transforms.context import Context
 
 
 class _Stores(gast.NodeVisitor):
@@ -63,9 +62,8 @@ def _call_name(expr: gast.AST) -> str | None:
 def _is_write_back(node: gast.Assign) -> bool:
     """`d = rj__.restore_rows(d, ...)` or `d = rj__.put_slots(d, ...)`: row_hoisting.py or
     independent_loops.py writing back the rows or elements a loop worked on."""
-    f = node.value.func if isinstance(node.value, gast.Call) else None
-    return (isinstance(f, gast.Attribute) and f.attr in (RESTORE, PUT) and isinstance(f.value, gast.Name)
-            and f.value.id == RUNTIME and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name))
+    return (runtime_operator(node.value) in ("restore_rows", "put_slots") and len(node.targets) == 1
+            and isinstance(node.targets[0], gast.Name))
 
 
 class _WithoutWriteBacks(gast.NodeTransformer):

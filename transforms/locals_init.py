@@ -13,7 +13,8 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import bound_names, target_names
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.generated_names import op
+from relaxjax.transforms.context import Context
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
@@ -26,6 +27,6 @@ def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
     init = []
     for name in bound_names(node.body):
         if name not in params:
-            init += templates.replace(f"{name} = {RUNTIME}.Undefined({name!r})", node)
+            init += templates.replace(f"{name} = {op('Undefined')}({name!r})", node)
     node.body = init + node.body
     return node

@@ -15,7 +15,7 @@ The rest is copied into each branch that falls through, so sequential early retu
 
 A `return` inside a loop becomes `return__0 = e` and a `rjtmp_return` marker (the loop operator's
 return exit, made by control_flow), and the statements after the loop move into the loop's `orelse`
-(flagged `rj_rest`; the fence rejects loop-else in user code), which control_flow runs on the paths
+(annotated `REST`; the fence rejects loop-else in user code), which control_flow runs on the paths
 that leave the loop otherwise (`rj__.finish`), never on the paths that returned.
 """
 from __future__ import annotations
@@ -25,16 +25,12 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
+from relaxjax.generated_names import RESULT, RETURN_MARKER
+from relaxjax.transforms.anno import Key, set_anno
 from relaxjax.transforms.context import Context
-
-RESULT = "return__0"
-
 
 def _returns(stmts: list[gast.stmt]) -> bool:
     return any(isinstance(n, gast.Return) for s in stmts for n in gast.walk(s))
-
-
-MARKER = "rjtmp_return"
 
 
 def _mark_returns(stmts: list[gast.stmt]) -> list[gast.stmt]:
@@ -43,7 +39,7 @@ def _mark_returns(stmts: list[gast.stmt]) -> list[gast.stmt]:
     for stmt in stmts:
         if isinstance(stmt, gast.Return):
             value = stmt.value if stmt.value is not None else templates.constant(None)
-            return out + templates.replace(f"{RESULT} = rjtmp_value\n{MARKER}", stmt, rjtmp_value=value)
+            return out + templates.replace(f"{RESULT} = rjtmp_value\n{RETURN_MARKER}", stmt, rjtmp_value=value)
         if isinstance(stmt, gast.If):
             stmt.body, stmt.orelse = _mark_returns(stmt.body), _mark_returns(stmt.orelse)
         elif isinstance(stmt, (gast.For, gast.While)):
@@ -58,7 +54,7 @@ def _lower(stmts: list[gast.stmt]) -> list[gast.stmt]:
         if isinstance(stmt, (gast.For, gast.While)) and _returns([stmt]):
             stmt.body = _mark_returns(stmt.body)
             stmt.orelse = _lower(copy.deepcopy(stmts[k + 1:]))   # free: the fence rejects user loop-else
-            stmt.rj_rest = True
+            set_anno(stmt, Key.REST, True)
             return out + [stmt]
         if isinstance(stmt, gast.Return):
             value = stmt.value if stmt.value is not None else templates.constant(None)

@@ -26,11 +26,10 @@ import gast
 
 from relaxjax.transforms import templates
 from relaxjax.transforms.analysis import parent_map
-from relaxjax.transforms.context import RUNTIME, TEMP_PREFIX, Context
-from relaxjax.transforms.returns import MARKER as _RETURN_MARKER
+from relaxjax.generated_names import HOISTED, RETURN_MARKER, TEMP_PREFIX, op
+from relaxjax.transforms.anno import Key, get_anno
+from relaxjax.transforms.context import Context
 
-HOISTED = "hoisted_rows"
-RESTORE = "restore_rows"   # the runtime operator that writes the carried rows back (live_iteration.py reads it)
 
 _KEY_NODES = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Load, gast.operator, gast.unaryop)
 
@@ -100,9 +99,9 @@ class _RowHoisting(gast.NodeTransformer):
         self.ctx = ctx
 
     def visit_For(self, node: gast.For) -> list[gast.stmt] | gast.For:
-        returns = any(isinstance(n, gast.Name) and n.id == _RETURN_MARKER for n in gast.walk(node))
+        returns = any(isinstance(n, gast.Name) and n.id == RETURN_MARKER for n in gast.walk(node))
         before, after = [], []
-        if not (returns or getattr(node, "rj_rest", False)):
+        if not (returns or get_anno(node, Key.REST, False)):
             parents, assigned = parent_map(node), _assigned(node)
             outside = {n.id for part in (node.iter, node.target) for n in gast.walk(part) if isinstance(n, gast.Name)}
             for name in dict.fromkeys(n.value.id for n in gast.walk(node)
@@ -127,14 +126,14 @@ class _RowHoisting(gast.NodeTransformer):
         plan = self.ctx.fresh(TEMP_PREFIX + "rows")
         for u in uses:
             u.value = templates.name(rows)
-            u.slice = templates.expression(f"{RUNTIME}.row_key({plan}, {order.index(_text(u.slice))}, key)",
+            u.slice = templates.expression(f"{op('row_key')}({plan}, {order.index(_text(u.slice))}, key)",
                                            u, key=u.slice)
         placed = [_base_and_offset(k) for k in keys.values()]
         offsets = tuple(o for _, o in placed) if len({b for b, _ in placed}) == 1 else None
-        before += templates.replace(f"{rows}, {plan} = {RUNTIME}.hoist_rows({name}, lambda: keys, {offsets!r})",
+        before += templates.replace(f"{rows}, {plan} = {op('hoist_rows')}({name}, lambda: keys, {offsets!r})",
                                     node, keys=templates.tuple_of(list(keys.values())))
         if stored:
-            after += templates.replace(f"{name} = {RUNTIME}.{RESTORE}({name}, {rows}, {plan})", node)
+            after += templates.replace(f"{name} = {op('restore_rows')}({name}, {rows}, {plan})", node)
 
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.context import RUNTIME, Context
+from relaxjax.generated_names import op
+from relaxjax.transforms.context import Context
 
 
 def index_expression(index: gast.AST) -> gast.AST:
@@ -32,7 +33,7 @@ class _SubscriptStores(gast.NodeTransformer):
         while isinstance(target, gast.Subscript):
             path.insert(0, index_expression(target.slice))
             target = target.value
-        return templates.replace(f"base = {RUNTIME}.setitem(base, path, value)", node, base=target,
+        return templates.replace(f"base = {op('setitem')}(base, path, value)", node, base=target,
                                  path=templates.tuple_of(path), value=node.value)
 
 

@@ -6,13 +6,13 @@ Python, hard traced values exactly, soft traced values relaxed (DESIGN.md §1). 
 from relaxjax.runtime.arithmetic import add, invert, mul, neg, pos, sub
 from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, call_rebinding, float_, int_, len_, list_append,
                                        list_extend, list_reverse, list_sort, max_, min_, repeat)
-from relaxjax.runtime.conditionals import if_exp, if_stmt
+from relaxjax.runtime.conditionals import and_, if_exp, if_stmt, or_
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 from relaxjax.runtime.exits import Outcome, exit_, finish, for_exit_stmt, go, if_outcome, then, while_exit_stmt
 from relaxjax.runtime.independent_loops import independent, put_slots, take_slots
 from relaxjax.runtime.indexing import getitem, setitem
-from relaxjax.runtime.logic import and_, eq, ge, gt, le, lt, ne, not_, or_, truth
+from relaxjax.runtime.logic import eq, ge, gt, le, lt, ne, not_, truth
 from relaxjax.runtime.loops import for_stmt, range_, while_stmt
 from relaxjax.runtime.merge import merge
 from relaxjax.runtime.rows import hoist_rows, restore_rows, row_key

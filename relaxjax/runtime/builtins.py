@@ -16,13 +16,7 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
-import inspect
-import os
-import sysconfig
-import threading
-import types
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
@@ -284,8 +278,9 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
         replacement = BUILTINS.get(func)
     except TypeError:  # unhashable callables
         replacement = None
-    if replacement is None and converts(func):
-        return _call_converted(func, args, kwargs, rebound)
+    user = context.current().calls
+    if replacement is None and user is not None and user.converts(func):
+        return user.call(func, args, kwargs, rebound)
     try:
         return (replacement or func)(*args, **kwargs)
     except (jax.errors.ConcretizationTypeError, TypeError) as err:
@@ -295,64 +290,6 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
         raise RelaxError(f"'{name}(...)' needs a concrete value (a shape, a size, a Python decision) but got "
                          f"traced data; sizes must come from static values such as `len(a)` or Python "
                          f"ints passed as arguments") from err
-
-
-_LIBRARIES = {"jax", "jaxlib", "numpy", "math", "builtins", "functools", "operator", "itertools", "scipy",
-              "equinox", "flax", "optax", "haiku", "relaxjax", "typing", "collections", "random"}
-_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
-_active = threading.local()
-
-
-def converts(func: Any) -> bool:
-    """Whether a call target is user code that relaxjax converts too (plain `def` functions outside
-    installed libraries and the standard library); everything else runs as it is."""
-    from relaxjax.api import RelaxedFunction
-    if isinstance(func, RelaxedFunction):
-        return True
-    if not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>":
-        return False
-    if (func.__module__ or "").split(".")[0] in _LIBRARIES:
-        return False
-    return not os.path.abspath(func.__code__.co_filename).startswith(_LIBRARY_DIRS)
-
-
-@contextlib.contextmanager
-def calling(func: Callable) -> Iterator[None]:
-    """Mark `func` as being traced, so that a call back into it is reported as recursion."""
-    stack = _active.__dict__.setdefault("stack", [])
-    if func in stack:
-        chain = " -> ".join(f.__name__ for f in stack[stack.index(func):] + [func])
-        raise RelaxError(f"recursion ({chain}) is not supported: a relaxed program must have a static "
-                         f"structure; write it as a loop")
-    stack.append(func)
-    try:
-        yield
-    finally:
-        stack.pop()
-
-
-def _call_converted(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
-    """Call user function `func`, converted (and cached) like the relaxed function that calls it, under
-    the same options. It may change in place only the arguments its result replaces (`rebound`)."""
-    from relaxjax.api import RelaxedFunction
-    from relaxjax.conversion import convert
-    if isinstance(func, RelaxedFunction):
-        func = func.__wrapped__
-    converted = convert(func)
-    if converted.mutated_parameters:
-        signature = inspect.signature(func)
-        names = list(signature.parameters)
-        bound = signature.bind(*args, **kwargs).arguments
-        taken_back = {names[k] for k in rebound if k < len(names)}
-        changed = [p for p in converted.mutated_parameters if p in bound and p not in taken_back
-                   and (isinstance(bound[p], (list, dict)) or not is_static(bound[p]))]
-        if changed:
-            raise RelaxError(f"{func.__qualname__}() changes its argument {changed[0]!r} in place, which in Python "
-                             f"the caller would see; relaxjax updates lists functionally and cannot pass the "
-                             f"change back. Return the changed value and assign it (`a = "
-                             f"{func.__name__}(a, ...)` with `return a` at its end)")
-    with calling(func):
-        return converted.instantiate(func)(*args, **kwargs)
 
 
 def repeat(items: list, times: Any) -> list:

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime.errors import RelaxError, StructureError
+from relaxjax.runtime.indexing import as_array, stackable
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype, is_static
 
 
@@ -31,7 +32,6 @@ def spec_of(value: Any) -> tuple:
         prob = jnp.asarray(value.prob)
         return ("soft", prob.shape, prob.dtype)
     if isinstance(value, list):
-        from relaxjax.runtime.indexing import stackable, as_array
         if stackable(value):
             arr = as_array(value)
             if isinstance(arr, SoftBool):
@@ -133,7 +133,6 @@ def to_leaves(value: Any, spec: tuple) -> list:
     if isinstance(value, Undefined):
         return [jnp.zeros(spec[1], spec[2])]
     if isinstance(value, list):
-        from relaxjax.runtime.indexing import as_array
         value = as_array(value)
     if isinstance(value, SoftBool):
         value = value.prob

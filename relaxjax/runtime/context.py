@@ -1,4 +1,4 @@
-"""The options a relaxed function is being traced with (beta, mode, max_iter, dist).
+"""The options a relaxed function is being traced with (beta, mode, max_iter, dist, off, calls).
 
 Operators read them from here instead of taking them as arguments, so that generated code stays close
 to the user's source. `RelaxedFunction` pushes the options around each trace; tests of single operators
@@ -14,6 +14,13 @@ from typing import Any, Iterator
 from relaxjax.runtime.distributions import LOGISTIC, Distribution
 
 MODES = ("relaxed", "hard", "straight_through", "sampled")   # straight_through runs the first two (api.py)
+# Runtime optimisations that `off` can switch off; each computes the same values the slower way:
+STRATEGIES = {
+    "vectorised": "a loop whose iterations are independent runs them all at once (one vmap)",
+    "stream": "a loop whose steps share a few elements a[j + c] carries those elements, not the array",
+    "fed_reads": "reads b[j + c] inside a loop run at once or streamed are fed in, not read by index",
+    "provenance": "a merge of arrays mixes only the elements the branches wrote",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,13 +28,21 @@ class Options:
     """What one trace of a relaxed function runs with.
 
     `beta` may be a traced value (it is an argument of the jitted function); `mode`, `max_iter` and
-    `dist` (the noise distribution) are structural and change the compiled program.
+    `dist` (the noise distribution) are structural and change the compiled program. `off` names the
+    optimisations switched off (`STRATEGIES`, and the compiler's optional passes); `calls` runs calls to
+    the user's own functions (converted, by the API layer; None: every call runs as it is).
     """
 
     beta: Any = 10.0
     mode: str = "relaxed"
     max_iter: int = 100
     dist: Distribution = LOGISTIC
+    off: frozenset = frozenset()
+    calls: Any = None
+
+    def on(self, strategy: str) -> bool:
+        """Whether the optimisation `strategy` (one of `STRATEGIES`) may run."""
+        return strategy not in self.off
 
     @property
     def hard(self) -> bool:

@@ -108,10 +108,13 @@ def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Ou
     """`if test: body else: orelse` where both branches end the loop body (they return outcomes)."""
     t = truth(test)
     if isinstance(t, bool):
-        explain.note("if", explain.STATIC_IF)
+        explain.note("if", explain.STATIC_IF, "python")
         return body(*state) if t else orelse(*state)
-    explain.note("if", "soft test around a break, continue or return: both branches ran, their outcomes mixed"
-                 if isinstance(t, SoftBool) else "hard traced test around a break, continue or return: exact")
+    if isinstance(t, SoftBool):
+        explain.note("if", "soft test around a break, continue or return: both branches ran, their outcomes "
+                     "mixed", "relaxed")
+    else:
+        explain.note("if", "hard traced test around a break, continue or return: exact", "exact")
     return _mix(t, body(*state), orelse(*state), names)
 
 
@@ -186,19 +189,19 @@ def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, nam
             item, active = item_and_active(k)
             return _mix(active, body(item, *s), go(s), names)
 
-        explain.note("for", explain.masked(trips))
+        explain.note("for", explain.masked(trips), "masked")
         out = _scanned(masked, state, names, xs, trips)[0] if trips else go(state)
         return out if returns else out.k
     plan = loops.scan_plan(iterable)
     if plan is not None:
         try:
             out = _scanned(lambda s, x: body(plan[1](x), *s), state, names, plan[0], plan[2])[0]
-            explain.note("for", f"one scan of {plan[2]} steps, carrying the probability that it still runs")
+            explain.note("for", f"one scan of {plan[2]} steps, carrying the probability that it still runs", "scan")
             return out if returns else out.k
         except loops.UNROLL_INSTEAD:
             pass
     passes = [lambda s, item=item: body(item, *s) for item in loops.python_items(iterable)]
-    explain.note("for", explain.unrolled(len(passes)))
+    explain.note("for", explain.unrolled(len(passes)), "unrolled")
     out = _unrolled(passes, state, names)
     return out if returns else out.k
 
@@ -220,7 +223,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
         if not isinstance(c, bool):
             break
         if not c:
-            explain.note("while", explain.STATIC_WHILE)
+            explain.note("while", explain.STATIC_WHILE, "python")
             return go(state) if returns else state
         out = body(*state)
         if not all(isinstance(q, bool) for q, _ in out.exits.values()):
@@ -232,7 +235,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
     if done == max_iter:
         unfinished.report(True, "this `while` loop")
         return go(state) if returns else state
-    explain.note("while", explain.bounded(max_iter))
+    explain.note("while", explain.bounded(max_iter), "bounded")
     try:
         out, running = _scanned(step, state, names, None, max_iter - done)
     except loops.UNROLL_INSTEAD:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import linecache
-import re
 import threading
 from typing import Any, Iterator
 
@@ -18,12 +17,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from relaxjax.generated_names import user_name
 from relaxjax.runtime.errors import user_location
 
 _active = threading.local()
 
 STATIC_IF = "static test: one branch ran, in Python"
 STATIC_WHILE = "static test: ran in Python"
+# How a statement ran, as `Event.strategies` holds it (tests and tools read these, not the prose):
+STRATEGIES = ("python", "exact", "relaxed", "drawn",   # an `if`, a conditional expression
+              "unrolled", "scan", "masked", "vectorised", "stream", "fed_reads",   # a `for`
+              "bounded", "until_static")   # a `while` (also "python", "unrolled")
 
 
 def unrolled(passes: int) -> str:
@@ -38,14 +42,20 @@ def bounded(max_iter: int) -> str:
     return f"traced test: at most max_iter={max_iter} passes, the state expected over the halting pass"
 
 
+def fed(reads: int) -> str:
+    return f"{reads} read{'s' * (reads != 1)} b[j + c] fed in, not read by index"
+
+
 @dataclasses.dataclass
 class Event:
-    """One statement of the user's source: where, what it is, how it ran (every way it was traced),
-    and for a bounded loop the largest probability still running after its last pass."""
+    """One statement of the user's source: where, what it is, how it ran (every way it was traced: in
+    words, and as names from `STRATEGIES`), and for a bounded loop the largest probability still running
+    after its last pass."""
 
     where: str
     what: str
     how: list[str] = dataclasses.field(default_factory=list)
+    strategies: list[str] = dataclasses.field(default_factory=list)
     running: list[float] = dataclasses.field(default_factory=list)
 
     def line(self) -> str:
@@ -79,13 +89,17 @@ def recording() -> Iterator[Recorder]:
         _active.recorder = previous
 
 
-def note(what: str, how: str) -> None:
-    """Record how the statement being traced (`what`: "if", "for", ...) runs."""
+def note(what: str, how: str, strategy: str) -> None:
+    """Record how the statement being traced (`what`: "if", "for", ...) runs: `how` in words, `strategy`
+    one of `STRATEGIES`."""
+    assert strategy in STRATEGIES, strategy
     rec = _recorder()
     if rec is not None:
         event = rec.event(what)
         if how not in event.how:
             event.how.append(how)
+        if strategy not in event.strategies:
+            event.strategies.append(strategy)
 
 
 def watch(what: str, running: Any) -> None:
@@ -100,8 +114,7 @@ def watch(what: str, running: Any) -> None:
 def merged_names(names: tuple[str, ...], a: tuple, b: tuple) -> list[str]:
     """The variables two branch states hold different values of (not the same object), as the user named
     them: the slots `a__slot__1`, `a__slot__2` a loop works on in place of `a[j]`, `a[j + 1]` show as `a`."""
-    shown = [("the return value" if n == "return__0" else re.sub(r"(__slot__\d+)+$", "", n))
-             for n, x, y in zip(names, a, b) if x is not y]
+    shown = [user_name(n) for n, x, y in zip(names, a, b) if x is not y]
     return list(dict.fromkeys(shown))
 
 

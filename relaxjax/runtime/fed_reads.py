@@ -23,6 +23,7 @@ from typing import Any, Iterator
 import jax.numpy as jnp
 import numpy as np
 
+from relaxjax.runtime import context
 from relaxjax.runtime.values import BoundedInt
 
 _local = threading.local()   # .table: (id(b), id(base), c) -> (b, element); .looks: the active _Look
@@ -47,7 +48,7 @@ def lookup(b: Any, index: Any) -> Any:
     """The element `b[index]` this step of a loop was fed, or None: read it by index. While a loop looks
     at its body, a read of one of its candidates at `j + c` is recorded."""
     found = _shift(index)
-    if found is None:
+    if found is None or not context.current().on("fed_reads"):
         return None
     base, c = found
     hit = getattr(_local, "table", {}).get((id(b), id(base), c))

@@ -90,6 +90,8 @@ class Independent:
 
     def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
         """The state after every iteration, computed at once, or None to run the loop as written."""
+        if not context.current().on("vectorised"):
+            return None
         plan = _iterations(self.iterable)
         if plan is None:
             return None
@@ -146,9 +148,9 @@ class Independent:
             new_values, increments = jax.vmap(lambda *xs: one(reads, [], *xs))(*steps, fed)
         except _Sequential:
             return None
-        explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)")
+        explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)", "vectorised")
         if reads:
-            explain.note("for", f"{len(reads)} read{'s' * (len(reads) != 1)} b[j + c] fed in, not read by index")
+            explain.note("for", explain.fed(len(reads)), "fed_reads")
         result = list(state)
         for (name, offsets), values in zip(self.slots, new_values):
             a = state[index[name]]

@@ -1,4 +1,4 @@
-"""Comparisons, truth values and the boolean operators.
+"""Comparisons, truth values and `not` (`and` / `or` are conditional expressions: conditionals.py).
 
 | source | static | hard traced | soft traced (relaxed mode) |
 | --- | --- | --- | --- |
@@ -19,6 +19,7 @@ from typing import Any, Callable
 import jax.numpy as jnp
 
 from relaxjax.runtime import context, relaxations, sampling
+from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import SoftBool, Undefined, is_floating, is_static, unwrap
 
 
@@ -89,7 +90,6 @@ def truth(x: Any) -> Any:
         return bool(x)
     x = jnp.asarray(unwrap(x))
     if x.ndim != 0:
-        from relaxjax.runtime.errors import RelaxError
         raise RelaxError(f"the truth value of an array of shape {x.shape} is ambiguous; compare "
                          f"single elements, or use `jnp.any` / `jnp.all`")
     if x.dtype == jnp.bool_:
@@ -105,41 +105,3 @@ def not_(x: Any) -> Any:
     if isinstance(t, bool):
         return not t
     return jnp.logical_not(t)
-
-
-def _falsy(x: Any) -> Any:
-    """The value `x` has where it is false: False for truth values, 0 for numbers."""
-    from relaxjax.runtime.values import is_boollike
-    return False if is_boollike(x) else 0
-
-
-def _truthy(x: Any) -> Any:
-    """The value `x` has where it is true: True for truth values, `x` itself for numbers."""
-    from relaxjax.runtime.values import is_boollike
-    return True if is_boollike(x) else x
-
-
-def and_(first: Any, *rest: Callable[[], Any]) -> Any:
-    """`first and rest[0]() and ...`: Python's short circuit on static values, else `b if a else a`.
-
-    Where `a` is false it *is* falsy (False or 0), so relaxed bools give `p * q`, not `p * q + (1 - p) * p`.
-    """
-    from relaxjax.runtime.conditionals import if_exp
-    if not rest:
-        return first
-    if is_static(first):
-        return first and and_(rest[0](), *rest[1:])
-    return if_exp(first, lambda: and_(rest[0](), *rest[1:]), lambda: _falsy(first))
-
-
-def or_(first: Any, *rest: Callable[[], Any]) -> Any:
-    """`first or rest[0]() or ...`: Python's short circuit on static values, else `a if a else b`.
-
-    Where `a` is true a truth value is True, so relaxed bools give `p + q - p * q`.
-    """
-    from relaxjax.runtime.conditionals import if_exp
-    if not rest:
-        return first
-    if is_static(first):
-        return first or or_(rest[0](), *rest[1:])
-    return if_exp(first, lambda: _truthy(first), lambda: or_(rest[0](), *rest[1:]))

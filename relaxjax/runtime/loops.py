@@ -163,13 +163,13 @@ def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tup
         final, _ = scan(lambda s, x: (body(item_of(x), *s), ()), state, names, xs, length=length)
     except UNROLL_INSTEAD:
         return _unrolled(python_items(iterable), body, state)
-    explain.note("for", f"one scan of {length} steps")
+    explain.note("for", f"one scan of {length} steps", "scan")
     return final
 
 
 def _unrolled(items: Any, body: Callable[..., tuple], state: tuple) -> tuple:
     items = list(items)
-    explain.note("for", explain.unrolled(len(items)))
+    explain.note("for", explain.unrolled(len(items)), "unrolled")
     for item in items:
         state = body(item, *state)
     return state
@@ -316,7 +316,7 @@ def masked_range_plan(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any,
 def _masked_range(rng: TracedRange, body: Callable[..., tuple], state: tuple,
                   names: tuple[str, ...]) -> tuple:
     xs, item_and_active, trips = masked_range_plan(rng)
-    explain.note("for", explain.masked(trips))
+    explain.note("for", explain.masked(trips), "masked")
     if trips == 0:
         return state
 
@@ -377,8 +377,12 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
                 state, running = _scanned_while(test, body, state, names, *plan)
                 running = running if plan[0] >= budget else None   # else the test became static False
                 break
-    explain.note("while", explain.STATIC_WHILE if not exits else explain.bounded(max_iter) if running is not None
-                 else "traced test, until the test became static False")
+    if not exits:
+        explain.note("while", explain.STATIC_WHILE, "python")
+    elif running is not None:
+        explain.note("while", explain.bounded(max_iter), "bounded")
+    else:
+        explain.note("while", "traced test, until the test became static False", "until_static")
     if running is not None:
         unfinished.report(_all_of([c for c, _ in exits] + [running]), "this `while` loop")
     for c, s in reversed(exits):

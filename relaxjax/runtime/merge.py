@@ -18,6 +18,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
+from relaxjax.runtime.indexing import as_array
 from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
                                      unwrap)
 
@@ -52,7 +53,6 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
                                  f"{sorted(map(str, b))} on the other; a relaxed branch or loop must keep them")
         return {k: merge(test, a[k], b[k], f"{name}[{k!r}]") for k in a}
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
-        from relaxjax.runtime.indexing import as_array
         a, b = as_array(a), as_array(b)
     if not (is_number(a) and is_number(b)):
         raise RelaxError(f"'{name}' holds {type(a).__name__} and {type(b).__name__} on the two paths of a "

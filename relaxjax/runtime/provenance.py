@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
+from relaxjax.runtime import context
 from relaxjax.runtime.values import static_bounds, unwrap
 
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
@@ -40,7 +41,7 @@ def history(arr: Any) -> tuple[Any, list, list]:
 
 def remember(result: Any, root: Any, places: list, values: list) -> None:
     """Record that `result` is `root` with `values` written at `places`, in this order."""
-    if len(places) <= MAX_WRITES:
+    if len(places) <= MAX_WRITES and context.current().on("provenance"):
         _records.__dict__.setdefault("writes", {})[id(result)] = (result, root, places, values)
 
 
@@ -51,6 +52,8 @@ def forget() -> None:
 
 def remember_read(result: Any, source: Any, index: tuple) -> None:
     """Record that `result` is `source[index]` for static int indices (`a[r][c]` as `a[r, c]`)."""
+    if not context.current().on("provenance"):
+        return
     table = _records.__dict__.setdefault("reads", {})
     parent = table.get(id(source))
     if parent is not None and parent[0] is source:

@@ -11,6 +11,7 @@ import numbers
 from typing import Any, Callable
 
 from relaxjax.runtime import context
+from relaxjax.runtime.builtins import call
 
 
 def sharp(value: Any, beta: Any) -> Any:
@@ -23,7 +24,6 @@ def call_sharp(func: Any, thunk: Callable[[], Any], beta: Any, keyword: bool = T
     """What `func(expr, beta=beta)` (or `func(expr, beta)`) becomes: `expr` evaluated with `beta` if
     `func` is `sharp`, else an ordinary call."""
     if func is not sharp:
-        from relaxjax.runtime.builtins import call
         return call(func, thunk(), beta=beta) if keyword else call(func, thunk(), beta)
     if isinstance(beta, numbers.Real) and not isinstance(beta, bool) and not beta > 0:
         raise ValueError(f"sharp(..., beta=...) needs beta > 0, got {beta!r}")

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import explain, fed_reads
+from relaxjax.runtime import context, explain, fed_reads
 from relaxjax.runtime.independent_loops import Slots, fed_elements, slot_array
 from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
 from relaxjax.runtime.merge import merge_states
@@ -46,6 +46,8 @@ class Streamed:
 
     def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
         """The state after the loop, run as a stream, or None to run the loop as written."""
+        if not context.current().on("stream"):
+            return None
         plan = _steps(self.iterable)
         if plan is None:
             return None
@@ -100,9 +102,9 @@ class Streamed:
             final, left = scan(step, tuple(carried), names, xs)
         except _AsWritten:
             return None
-        explain.note("for", f"a stream of {trips} steps (the elements in flight carried)")
+        explain.note("for", f"a stream of {trips} steps (the elements in flight carried)", "stream")
         if reads:
-            explain.note("for", f"{len(reads)} read{'s' * (len(reads) != 1)} b[j + c] fed in, not read by index")
+            explain.note("for", explain.fed(len(reads)), "fed_reads")
         result = list(final)
         for (name, _), (low, _), emitted in zip(self.slots, spans, left):
             a, rest = state[index[name]], final[index[name]]

@@ -18,7 +18,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime.errors import UndefinedVariableError
+from relaxjax.generated_names import RESULT
+from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 
 
 def is_traced(x: Any) -> bool:
@@ -118,7 +119,6 @@ class SoftBool(_NumberLike):
         self.prob = prob
 
     def __bool__(self):
-        from relaxjax.runtime.errors import RelaxError
         raise RelaxError("a soft truth value (a probability) was used where Python needs a concrete "
                          "bool; relaxjax converts `if`, `while`, `and`, `or` and `not` for you, but not "
                          "calls into other code that branch on it")
@@ -233,7 +233,7 @@ class Undefined:
 
     def fail(self, *_args, **_kwargs):
         after = f" after {self.where}" if self.where else ""
-        if self.name == "return__0":
+        if self.name == RESULT:
             raise UndefinedVariableError(
                 f"a path of the function ends without `return`{after}; a relaxed function with early "
                 f"returns must return a value on every path (CPython would return None there)")
