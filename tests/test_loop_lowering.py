@@ -57,7 +57,7 @@ def _scan_carries(jaxpr, depth=0):
 
 def test_edit_distance_streams_rows_and_cells_instead_of_carrying_the_table():
     """Edit distance: the loop over i uses rows i - 1 and i of the (m + 1) x (m + 1) table only, and the
-    loop over j cells j - 1 and j of row i: both run as streams (streamed_loops), carrying the row, and
+    loop over j cells j - 1 and j of row i: both run as streams (runtime/loops/stream.py), carrying the row, and
     the cell, in flight; a scan that carried the table would copy it every step of the backward pass."""
     m = 9
     s = jax.nn.one_hot(jnp.arange(m) % 3, 3)

@@ -42,7 +42,7 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import bound_names, live_on_entry, reads, target_names
+from relaxjax.transforms.analysis import bound_names, live_on_entry, reads, runtime_operator, target_names
 from relaxjax.generated_names import RETURN_MARKER, TEMP_PREFIX, op
 from relaxjax.transforms.anno import Key, get_anno, set_anno
 from relaxjax.transforms.context import Context
@@ -87,6 +87,14 @@ def _has_exits(stmts: list[gast.stmt]) -> bool:
         if isinstance(stmt, (gast.For, gast.While)) and _returns_inside(stmt):
             return True
     return False
+
+
+def _strategy_mark(iterable: gast.expr) -> tuple[gast.expr, gast.expr | None]:
+    """`(iterable, strategy)` of a loop the independent_loops pass marked (`for j in rj__.streamed(range(n),
+    slots, reads)` runs `range(n)` with the strategy `rj__.streamed(slots, reads)`), else `(iterable, None)`."""
+    if runtime_operator(iterable) not in ("independent", "streamed"):
+        return iterable, None
+    return iterable.args[0], gast.Call(func=iterable.func, args=iterable.args[1:], keywords=[])
 
 
 def _outcome(kind: str, names: list[str], origin: gast.AST, extra: str = "") -> list[gast.stmt]:
@@ -208,8 +216,10 @@ class _ControlFlow(gast.NodeTransformer):
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         operator = "for_exit_stmt" if exits else "for_stmt"
-        call = templates.replace(use.format(call=f"{op(operator)}(rjtmp_iter, {body_name}, ({state}), ({labels})"),
-                                 node, rjtmp_iter=node.iter)
+        iterable, strategy = _strategy_mark(node.iter)
+        call = templates.replace(use.format(call=f"{op(operator)}(rjtmp_iter, {body_name}, ({state}), ({labels})"
+                                                 + (", rjtmp_strategy" if strategy is not None else "")),
+                                 node, rjtmp_iter=iterable, rjtmp_strategy=strategy)
         return [_function(body_name, params, body, node), *call, *after]
 
     def visit_While(self, node: gast.While) -> list[gast.stmt]:

@@ -11,7 +11,9 @@ runtime may run all its iterations at once (one `vmap`) instead of one after ano
 
 The rewritten loop means what the original means when run one iteration after another (each reads its
 elements, works on them as variables, and writes them back), so the runtime is free to do that
-instead (runtime/independent_loops.py decides, on the values: positions in range, arrays it can gather).
+instead (the runtime's vectorised strategy decides, on the values: positions in range, arrays it can
+gather). control_flow moves the mark into the loop operator's `strategy` argument:
+`rj__.for_stmt(range(s, n - 1, 2), body, state, names, rj__.independent(('swaps',), ...))`.
 
 Iterations are independent when every name the body changes is one of
 - an array written only at `a[j + c]` (deeper subscripts allowed), `j` the loop variable and the offsets
@@ -28,7 +30,7 @@ A loop over a range of step 1 whose written arrays are used only at `a[j + c]` b
 depend on each other (bubble sort's pass: `a[j + 1]` is the next iteration's `a[j]`; or a running
 value, `s += a[j]; a[j] = s`) gets the same slots and is marked `rj__.streamed(range(...), slots,
 reads)` instead: the runtime may run it as a scan that carries the few elements in flight and reads and
-emits the others (runtime/streamed_loops.py). Its other variables are carried as in any loop.
+emits the others (the runtime's stream strategy). Its other variables are carried as in any loop.
 """
 from __future__ import annotations
 

@@ -9,15 +9,13 @@ from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, call_rebind
 from relaxjax.runtime.conditionals import and_, if_exp, if_stmt, or_
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
-from relaxjax.runtime.exits import Outcome, exit_, finish, for_exit_stmt, go, if_outcome, then, while_exit_stmt
-from relaxjax.runtime.independent_loops import independent, put_slots, take_slots
 from relaxjax.runtime.indexing import getitem, setitem
 from relaxjax.runtime.logic import eq, ge, gt, le, lt, ne, not_, truth
-from relaxjax.runtime.loops import for_stmt, range_, while_stmt
+from relaxjax.runtime.loops import (Outcome, exit_, finish, for_exit_stmt, for_stmt, go, if_outcome, independent,
+                                    put_slots, range_, streamed, take_slots, then, while_exit_stmt, while_stmt)
 from relaxjax.runtime.merge import merge
 from relaxjax.runtime.rows import hoist_rows, restore_rows, row_key
 from relaxjax.runtime.sharp import call_sharp
-from relaxjax.runtime.streamed_loops import streamed
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 
 __all__ = [

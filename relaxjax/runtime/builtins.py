@@ -25,7 +25,7 @@ from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import as_array, getitem
 from relaxjax.runtime.logic import truth
-from relaxjax.runtime.loops import Enumerate, Zip, range_
+from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
 from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
                                      is_floating, is_static, unwrap)
 

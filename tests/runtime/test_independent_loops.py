@@ -1,15 +1,29 @@
-"""Loops with independent iterations run at once (runtime/independent_loops.py), with the result of running
+"""Loops with independent iterations run at once (runtime/loops/vectorised.py), with the result of running
 them one after another."""
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import context, independent_loops, loops
-from relaxjax.runtime.independent_loops import Independent, put_slots, take_slots
+from relaxjax.runtime import context, loops
+from relaxjax.runtime.loops import vectorised
+from relaxjax.runtime.loops import put_slots, take_slots
 from relaxjax.runtime.logic import gt
 from relaxjax.runtime.conditionals import if_stmt
 from relaxjax.runtime.values import BoundedInt, SoftBool
+
+
+class _AtOnce:
+    """The vectorised strategy for a loop over `iterable`: its result, or None where it declines."""
+
+    def __init__(self, iterable, accumulators, slots, reads=()):
+        self.space, self.strategy = loops.IterationSpace(iterable), loops.Independent(accumulators, slots, reads)
+
+    def run_or_none(self, body, state, names):
+        try:
+            return self.strategy.run(self.space, body, state, names)
+        except loops.Declined:
+            return None
 
 
 def _swap_body(j, a, swaps):
@@ -23,7 +37,7 @@ def _swap_body(j, a, swaps):
 def _both_ways(iterable, body, state, names, mode="relaxed"):
     """The loop run at once and run one iteration after another."""
     with context.options(mode=mode, beta=2.0):
-        at_once = Independent(iterable, ("swaps",), (("a", (0, 1)),)).run_at_once(body, state, names)
+        at_once = _AtOnce(iterable, ("swaps",), (("a", (0, 1)),)).run_or_none(body, state, names)
         one_by_one = loops.for_stmt(iterable, body, state, names)
     return at_once, one_by_one
 
@@ -72,7 +86,7 @@ def test_increments_are_added_in_iteration_order():
         return (total,)
 
     with context.options(mode="hard"):
-        out = Independent(range(len(steps)), ("total",), ()).run_at_once(body, (0.0,), ("total",))
+        out = _AtOnce(range(len(steps)), ("total",), ()).run_or_none(body, (0.0,), ("total",))
     assert float(out[0]) == expected
     other_order = 0.0
     for s in sorted(steps):
@@ -84,10 +98,10 @@ def test_elements_that_may_fall_outside_the_array_run_the_loop_as_written():
     a = jnp.arange(10.0)
     with context.options(mode="relaxed"):
         # j + 1 reaches 10 at j = 9: CPython raises IndexError there; the runtime does not guess
-        assert Independent(range(1, 10, 2), ("swaps",), (("a", (0, 1)),)).run_at_once(
+        assert _AtOnce(range(1, 10, 2), ("swaps",), (("a", (0, 1)),)).run_or_none(
             _swap_body, (a, 0.0), ("a", "swaps")) is None
         # a negative place reads from the end in Python: no longer one element per iteration
-        assert Independent(range(0, 10, 2), ("swaps",), (("a", (-1, 0)),)).run_at_once(
+        assert _AtOnce(range(0, 10, 2), ("swaps",), (("a", (-1, 0)),)).run_or_none(
             _swap_body, (a, 0.0), ("a", "swaps")) is None
 
 
@@ -98,9 +112,9 @@ def test_a_probability_written_into_a_bool_array_runs_the_loop_as_written():
 
     x = jnp.arange(6.0) - 3.0
     with context.options(mode="relaxed"):
-        plan = Independent(range(6), (), (("a", (0,)),))
-        assert plan.run_at_once(body, (jnp.zeros(6, bool), x), ("a", "x")) is None
-        floats = plan.run_at_once(body, (jnp.zeros(6), x), ("a", "x"))   # a float array holds probabilities
+        plan = _AtOnce(range(6), (), (("a", (0,)),))
+        assert plan.run_or_none(body, (jnp.zeros(6, bool), x), ("a", "x")) is None
+        floats = plan.run_or_none(body, (jnp.zeros(6), x), ("a", "x"))   # a float array holds probabilities
     np.testing.assert_allclose(floats[0], jax.nn.sigmoid(x))
 
 
@@ -111,7 +125,7 @@ def test_gradients_match_the_loop():
         with context.options(mode="relaxed", beta=1.5):
             rng = range(0, 5, 2)
             if at_once:
-                out = Independent(rng, ("swaps",), (("a", (0, 1)),)).run_at_once(_swap_body, (a, 0.0), ("a", "swaps"))
+                out = _AtOnce(rng, ("swaps",), (("a", (0, 1)),)).run_or_none(_swap_body, (a, 0.0), ("a", "swaps"))
             else:
                 out = loops.for_stmt(rng, _swap_body, (a, 0.0), ("a", "swaps"))
         return jnp.sum(out[0] * jnp.arange(6.0)) + out[1]
@@ -123,4 +137,4 @@ def test_the_operators_read_and_write_elements_when_run_one_by_one():
     a = jnp.arange(5.0)
     assert [float(v) for v in take_slots(a, 2, (0, 1))] == [2.0, 3.0]
     np.testing.assert_array_equal(put_slots(a, 1, (0, 2), (10.0, 30.0)), [0.0, 10.0, 2.0, 30.0, 4.0])
-    assert independent_loops.take_slots(independent_loops.Slots((7.0,)), 0, (0,)) == (7.0,)
+    assert vectorised.take_slots(vectorised.Slots((7.0,)), 0, (0,)) == (7.0,)

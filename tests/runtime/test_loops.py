@@ -17,7 +17,7 @@ def _count_positive(xs, iterable):
 def test_scanned_and_unrolled_loops_agree_and_counters_become_expectations():
     xs = jnp.linspace(-1, 1, 9)
     with options(beta=3.0):
-        scanned = _count_positive(xs, range(9))           # a scan: 9 > UNROLL_MAX
+        scanned = _count_positive(xs, range(9))           # a scan: 9 > iteration.UNROLL_MAX
         unrolled = sum(float(jax.nn.sigmoid(3.0 * x)) for x in xs)
     np.testing.assert_allclose(scanned, unrolled, rtol=1e-5)
     assert jnp.issubdtype(scanned.dtype, jnp.floating)
@@ -35,11 +35,11 @@ def test_a_dependent_range_is_masked_at_its_largest_trip_count():
 @pytest.mark.parametrize("start, stop, step", [((0, 1), 7, 2), ((5, 7), -1, -3), (0, 7, 2)])
 def test_a_masked_range_keeps_its_variable_within_its_bounds_at_every_step(start, stop, step):
     from relaxjax.runtime import BoundedInt
-    from relaxjax.runtime.loops import masked_range_plan
+    from relaxjax.runtime.loops.iteration import masked_steps
 
     def steps(first):
         begin = BoundedInt(first, *start) if isinstance(start, tuple) else start
-        xs, item_and_active, _ = masked_range_plan(range_(begin, BoundedInt(jnp.asarray(stop), stop, stop), step))
+        xs, item_and_active, _ = masked_steps(range_(begin, BoundedInt(jnp.asarray(stop), stop, stop), step))
         item, active = item_and_active(xs)
         return item.value, active, item.lo, item.hi
 
@@ -100,18 +100,18 @@ def test_hard_while_on_traced_ints_is_exact(n):
 
 
 def test_a_scanned_loop_whose_return_is_statically_never_taken_has_no_return_exit():
-    from relaxjax.runtime.exits import exit_, for_exit_stmt, go, if_outcome
+    from relaxjax.runtime.loops import exit_, for_exit_stmt, go, if_outcome
 
     def body(i, total):   # `if c > 5: return total` with c = 0 static, in a loop over range(3)
         return if_outcome(gt(0, 5), lambda t: exit_((t,), "return"), lambda t: go((t + 1.0,)),
                           (total,), ("total",))
     out = for_exit_stmt(range(3), body, (jnp.asarray(0.0),), ("total",), returns=True)
-    assert out.exits == {} and float(out.k[0]) == 3.0
+    assert out.exits == {} and float(out.going[0]) == 3.0
 
 
 @pytest.mark.parametrize("den", [1e-30, 1e-200, 0.0, 0.3])
 def test_conditional_probability_of_an_exit_has_finite_gradients_at_any_mass(den):
-    from relaxjax.runtime.exits import _ratio
+    from relaxjax.runtime.loops.outcomes import _ratio
     if den == 1e-200 and not x64():
         pytest.skip("float64 needs x64")
     d = jnp.asarray(den)

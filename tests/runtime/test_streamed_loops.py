@@ -1,4 +1,4 @@
-"""Loops run as a stream (runtime/streamed_loops.py) give the result of running them as written."""
+"""Loops run as a stream (runtime/loops/stream.py) give the result of running them as written."""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -7,12 +7,24 @@ import pytest
 from relaxjax.runtime import context, loops
 from relaxjax.runtime.arithmetic import add, mul
 from relaxjax.runtime.conditionals import if_stmt
-from relaxjax.runtime.independent_loops import put_slots, take_slots
+from relaxjax.runtime.loops import put_slots, take_slots
 from relaxjax.runtime.logic import gt
-from relaxjax.runtime.streamed_loops import Streamed
 from relaxjax.runtime.values import BoundedInt, SoftBool
 
 SWAP = (("a", (0, 1)),)
+
+
+class _StreamOver:
+    """The stream strategy for a loop over `iterable`: its result, or None where it declines."""
+
+    def __init__(self, iterable, slots, reads=()):
+        self.space, self.strategy = loops.IterationSpace(iterable), loops.Streamed(slots, reads)
+
+    def run_or_none(self, body, state, names):
+        try:
+            return self.strategy.run(self.space, body, state, names)
+        except loops.Declined:
+            return None
 
 
 def _swap_body(j, a, swaps):
@@ -26,7 +38,7 @@ def _swap_body(j, a, swaps):
 def _both_ways(iterable, body, state, names, slots=SWAP, mode="relaxed"):
     """The loop run as a stream and as written."""
     with context.options(mode=mode, beta=2.0):
-        streamed = Streamed(iterable, slots).run_at_once(body, state, names)
+        streamed = _StreamOver(iterable, slots).run_or_none(body, state, names)
         as_written = loops.for_stmt(iterable, body, state, names)
     return streamed, as_written
 
@@ -59,7 +71,7 @@ def test_steps_past_a_traced_bound_pass_their_elements_through(mode):
         with context.options(mode=mode, beta=2.0):
             rng = loops.TracedRange(0, BoundedInt(stop, 1, 7), 1)
             if stream:
-                out = Streamed(rng, SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps"))
+                out = _StreamOver(rng, SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps"))
                 assert out is not None
                 return out
             return loops.for_stmt(rng, _swap_body, (a, 0.0), ("a", "swaps"))
@@ -88,7 +100,7 @@ def test_gradients_match_the_loop():
     def total(a, stream):
         with context.options(mode="relaxed", beta=1.5):
             if stream:
-                out = Streamed(range(5), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps"))
+                out = _StreamOver(range(5), SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps"))
             else:
                 out = loops.for_stmt(range(5), _swap_body, (a, 0.0), ("a", "swaps"))
         return jnp.sum(out[0] * jnp.arange(6.0)) + out[1]
@@ -100,19 +112,19 @@ def test_what_a_stream_cannot_show_runs_the_loop_as_written():
     a = jnp.arange(6.0)
     with context.options(mode="relaxed"):
         # j + 1 reaches 6 at j = 5: CPython raises IndexError there; the runtime does not guess
-        assert Streamed(range(6), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
-        assert Streamed(range(0, 5, 2), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
-        assert Streamed(range(1), SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert _StreamOver(range(6), SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert _StreamOver(range(0, 5, 2), SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert _StreamOver(range(1), SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps")) is None
         # a traced start: the steps past the range would not be at fixed places
         rng = loops.TracedRange(BoundedInt(jnp.asarray(1), 0, 1), 5, 1)
-        assert Streamed(rng, SWAP).run_at_once(_swap_body, (a, 0.0), ("a", "swaps")) is None
+        assert _StreamOver(rng, SWAP).run_or_none(_swap_body, (a, 0.0), ("a", "swaps")) is None
 
         def soft_write(j, a, x):
             (old,) = take_slots(a, j, (0,))
             return put_slots(a, j, (0,), (SoftBool(jax.nn.sigmoid(x)),)), x
-        assert Streamed(range(4), (("a", (0,)),)).run_at_once(
+        assert _StreamOver(range(4), (("a", (0,)),)).run_or_none(
             soft_write, (jnp.zeros(6), jnp.asarray(0.5)), ("a", "x")) is None
-        assert Streamed(range(4), (("a", (0,)),)).run_at_once(
+        assert _StreamOver(range(4), (("a", (0,)),)).run_or_none(
             soft_write, (jnp.zeros(6, bool), jnp.asarray(0.5)), ("a", "x")) is None
 
 
@@ -132,7 +144,7 @@ def test_an_array_the_loop_only_reads_is_fed_in_with_the_result_of_reading_it(mo
         body = lambda j, a, total: _weighted_running_sum(j, a, total, b)   # noqa: E731 (b by closure, as generated)
         with context.options(mode=mode, beta=2.0):
             if stream:
-                return Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(
+                return _StreamOver(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_or_none(
                     body, (a, 0.0), ("a", "total"))
             return loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "total"))
 
@@ -149,7 +161,7 @@ def test_a_read_array_past_the_range_is_read_by_index():
     a, b = jnp.zeros(6), jnp.arange(6.0)   # b[j + 1] reaches 6 at j = 5: not fed, read as written
     body = lambda j, a, total: _weighted_running_sum(j, a, total, b)   # noqa: E731
     with context.options(mode="hard"):
-        streamed = Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(body, (a, 0.0), ("a", "total"))
+        streamed = _StreamOver(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_or_none(body, (a, 0.0), ("a", "total"))
         as_written = loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "total"))
     _assert_same(streamed, as_written, exact=True)
 
@@ -160,7 +172,7 @@ def test_gradients_through_a_fed_array_match_the_loop():
         body = lambda j, a, t: _weighted_running_sum(j, a, t, b)   # noqa: E731
         with context.options(mode="relaxed"):
             if stream:
-                out = Streamed(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_at_once(body, (a, 0.0), ("a", "t"))
+                out = _StreamOver(range(1, 6), (("a", (-1, 0)),), ((b, (0, 1)),)).run_or_none(body, (a, 0.0), ("a", "t"))
             else:
                 out = loops.for_stmt(range(1, 6), body, (a, 0.0), ("a", "t"))
         return jnp.sum(out[0] * jnp.arange(6.0)) + out[1]

@@ -1,5 +1,6 @@
-"""Loops whose iterations depend on each other only through a few elements of an array, at fixed
-offsets from the loop variable (marked by transforms/independent_loops.py), run as a stream.
+"""The stream strategy: a loop whose iterations depend on each other only through a few elements of an
+array, at fixed offsets from the loop variable (marked by the independent_loops pass), runs as a scan
+that carries those elements instead of the array.
 
     for j in range(n - 1):                  a pass of bubble sort: step j works on a[j] and a[j + 1],
         if a[j] > a[j + 1]:                 and a[j + 1] is what step j + 1 calls a[j]
@@ -18,40 +19,42 @@ indexed read of a scan's constant adds a whole-array cotangent every step backwa
 Steps past a traced bound (`range(n - 1 - i)`) are masked: their elements pass through unchanged.
 The runtime streams only when it can show every element the steps touch lies inside the array (static
 bounds), the range starts at a static value and each array is an array of numbers; otherwise the loop
-runs as written, with the same result.
+runs as written, with the same result (the strategy declines: `Declined`).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime import context, explain, fed_reads
-from relaxjax.runtime.independent_loops import Slots, fed_elements, slot_array
-from relaxjax.runtime.loops import TracedRange, masked_range_plan, scan, traced_range_limits
+from relaxjax.runtime.loops.iteration import IterationSpace
+from relaxjax.runtime.loops.scan import scan
+from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
+from relaxjax.runtime.loops.vectorised import Slots, fed_elements, slot_array
 from relaxjax.runtime.merge import merge_states
-from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
-
-
-class _AsWritten(Exception):
-    """The body did something a stream cannot express; run the loop as written."""
+from relaxjax.runtime.values import SoftBool, unwrap
 
 
 class Streamed:
-    """A step-1 range whose iterations share the elements `a[j + c]` of the `slots` arrays."""
+    """The strategy for a step-1 range whose iterations share the elements `a[j + c]` of the `slots`
+    arrays."""
 
-    def __init__(self, iterable: Any, slots: tuple[tuple[str, tuple[int, ...]], ...], reads: tuple = ()):
-        self.iterable, self.slots, self.reads = iterable, slots, reads
+    name = "stream"
 
-    def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
-        """The state after the loop, run as a stream, or None to run the loop as written."""
-        if not context.current().on("stream"):
-            return None
-        plan = _steps(self.iterable)
-        if plan is None:
-            return None
-        start, trips, item_and_active = plan
+    def __init__(self, slots: tuple[tuple[str, tuple[int, ...]], ...], reads: tuple = ()):
+        self.slots, self.reads = slots, reads
+
+    def run(self, space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
+        """The state after the loop, run as a stream; `Declined` to run the loop otherwise."""
+        if not context.current().on(self.name):
+            raise Declined("switched off")
+        start = space.static_start()
+        steps = space.indexed_steps() if start is not None and space.step == 1 else None
+        if steps is None or steps[0] < 2:
+            raise Declined("not a range of step 1 from a static start, two or more steps, static bounds")
+        trips, item_and_active = steps
         index = {n: k for k, n in enumerate(names)}
         state = list(state)
         spans = []
@@ -59,7 +62,7 @@ class Streamed:
         for name, offsets in self.slots:
             a = state[index[name]] = slot_array(state[index[name]], start, last, offsets)
             if a is None or a.dtype == jnp.bool_:
-                return None
+                raise Declined(f"{name}[j + c] may fall outside {name}, or {name} is not an array of numbers")
             spans.append((offsets[0], offsets[-1]))
         reads, read_inputs = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None
                                            for c in offsets], np.arange(start, start + trips))
@@ -85,7 +88,7 @@ class Streamed:
             for (name, offsets), (low, _) in zip(self.slots, spans):
                 slots = out[index[name]]
                 if not isinstance(slots, Slots) or any(isinstance(v, SoftBool) for v in slots.values):
-                    raise _AsWritten()
+                    raise Declined("a slot became a probability")
                 elements = list(whole[index[name]])
                 for c, v in zip(offsets, slots.values):
                     elements[c - low] = jnp.asarray(unwrap(v))
@@ -97,11 +100,9 @@ class Streamed:
                 out[index[name]] = out[index[name]][1:]
             return tuple(out), leaving
 
-        try:
+        with declined_if_unrolling_needed():
             xs = (jnp.arange(trips), tuple(incoming), tuple(read_inputs))
             final, left = scan(step, tuple(carried), names, xs)
-        except _AsWritten:
-            return None
         explain.note("for", f"a stream of {trips} steps (the elements in flight carried)", "stream")
         if reads:
             explain.note("for", explain.fed(len(reads)), "fed_reads")
@@ -114,24 +115,7 @@ class Streamed:
         return tuple(result)
 
 
-def streamed(iterable: Any, slots: tuple, reads: tuple = ()) -> Streamed:
-    """The range of a loop run as a stream when it can be (generated code; see the module docstring).
+def streamed(slots: tuple, reads: tuple = ()) -> Streamed:
+    """The strategy of a loop run as a stream when it can be (generated code; see the module docstring).
     `reads`: `(array, offsets)` of the arrays the loop only reads, at `b[j + c]`: fed in as scan inputs."""
-    return Streamed(iterable, slots, reads)
-
-
-def _steps(iterable: Any) -> tuple[int, int, Callable[[Any], tuple[Any, Any]]] | None:
-    """`(start, trips, item_and_active)` of a step-1 range that starts at a static value: the loop variable
-    at step k (a `BoundedInt`) and whether the range reaches step k (None: every step does)."""
-    if isinstance(iterable, range):
-        if iterable.step != 1 or len(iterable) < 2:
-            return None
-        lo, hi = iterable[0], iterable[-1]
-        return iterable.start, len(iterable), lambda k: (BoundedInt(iterable.start + k, lo, hi), None)
-    if not (isinstance(iterable, TracedRange) and iterable.step == 1 and is_static(iterable.start)
-            and type(iterable.start) is int and traced_range_limits(iterable) is not None):
-        return None
-    _, item_and_active, trips = masked_range_plan(iterable)
-    if trips < 2:
-        return None
-    return iterable.start, trips, item_and_active
+    return Streamed(slots, reads)

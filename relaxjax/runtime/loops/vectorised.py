@@ -1,8 +1,8 @@
-"""Loops whose iterations are independent (marked by transforms/independent_loops.py), run all at once.
+"""The vectorised strategy: a loop whose iterations are independent (marked by the independent_loops
+pass) runs them all at once, in one `vmap`.
 
-`independent(range(...), accumulators, slots, reads)` wraps the range of such a loop; `for_stmt` asks it
-to `run_at_once` the loop body for every iteration in one `vmap` and falls back to the ordinary loop when
-it returns None. The body reads the elements an iteration owns with `take_slots(a, j, offsets)` (the
+`for_stmt(range(...), body, state, names, independent(accumulators, slots, reads))` asks this strategy
+first; it declines (`Declined`) when it cannot show the result is the loop's, and the loop plan goes on. The body reads the elements an iteration owns with `take_slots(a, j, offsets)` (the
 elements `a[j + c]`) and writes them back with `put_slots`; run one iteration after another these are
 plain reads and writes, run at once they pass the elements gathered for every iteration in and out.
 
@@ -36,7 +36,8 @@ import numpy as np
 
 from relaxjax.runtime import context, explain, fed_reads, sampling
 from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
-from relaxjax.runtime.loops import TracedRange, masked_range_plan, traced_range_limits
+from relaxjax.runtime.loops.iteration import IterationSpace
+from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
 
 EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
@@ -49,10 +50,6 @@ class Slots:
 
     def __init__(self, values: tuple):
         self.values = values
-
-
-class _Sequential(Exception):
-    """The body did something the vectorised run cannot express; run the loop as written."""
 
 
 def slot_array(a: Any, lo: int, hi: int, offsets: tuple[int, ...]) -> Any:
@@ -82,29 +79,32 @@ def put_slots(a: Any, i: Any, offsets: tuple[int, ...], values: tuple) -> Any:
 
 
 class Independent:
-    """A range whose iterations touch disjoint elements of the `slots` arrays and add to `accumulators`."""
+    """The strategy for a range whose iterations touch disjoint elements of the `slots` arrays and add to
+    `accumulators`."""
 
-    def __init__(self, iterable: Any, accumulators: tuple[str, ...], slots: tuple[tuple[str, tuple[int, ...]], ...],
+    name = "vectorised"
+
+    def __init__(self, accumulators: tuple[str, ...], slots: tuple[tuple[str, tuple[int, ...]], ...],
                  reads: tuple = ()):
-        self.iterable, self.accumulators, self.slots, self.reads = iterable, accumulators, slots, reads
+        self.accumulators, self.slots, self.reads = accumulators, slots, reads
 
-    def run_at_once(self, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple | None:
-        """The state after every iteration, computed at once, or None to run the loop as written."""
-        if not context.current().on("vectorised"):
-            return None
-        plan = _iterations(self.iterable)
-        if plan is None:
-            return None
+    def run(self, space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
+        """The state after every iteration, computed at once; `Declined` to run the loop otherwise."""
+        if not context.current().on(self.name):
+            raise Declined("switched off")
+        plan = space.positions()
+        if plan is None or plan[0].shape[0] < 2:
+            raise Declined("not a range of two or more steps with static bounds")
         positions, active, lo, hi = plan
         index = {n: k for k, n in enumerate(names)}
         state = list(state)
         for name, offsets in self.slots:
             a = state[index[name]] = slot_array(state[index[name]], lo, hi, offsets)
             if a is None:
-                return None
+                raise Declined(f"{name}[j + c] may fall outside {name}, or {name} is not an array")
         if not all(is_number(state[index[n]]) and not isinstance(state[index[n]], SoftBool)
                    for n in self.accumulators):
-            return None
+            raise Declined("an accumulator is not a number")
         gathered = [[fed_reads.elements(state[index[name]], positions, c) for c in offsets]
                     for name, offsets in self.slots]
         loop_key = sampling.loop() if context.current().sampled else None
@@ -128,7 +128,7 @@ class Independent:
                 slots = out[index[name]]
                 if not isinstance(slots, Slots) or (state[index[name]].dtype == jnp.bool_ and any(
                         isinstance(v, SoftBool) for v in slots.values)):
-                    raise _Sequential()   # setitem makes a bool array a SoftBool array
+                    raise Declined("a slot became a probability")   # setitem makes a bool array a SoftBool array
                 new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
             return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
 
@@ -137,7 +137,7 @@ class Independent:
                                   positions)
         look_for = [b for b, offsets in self.reads if offsets is None and feedable(b) is not None]
         steps = (jnp.arange(positions.shape[0]), positions, gathered)
-        try:
+        with declined_if_unrolling_needed():
             if look_for and loop_key is None:
                 # trace the body once to find its reads b[j + c] of arrays from outside it
                 candidates = look_for + fed_reads.outer_values()
@@ -146,8 +146,6 @@ class Independent:
                 more, more_fed = fed_elements(seen, positions)
                 reads, fed = reads + more, fed + more_fed
             new_values, increments = jax.vmap(lambda *xs: one(reads, [], *xs))(*steps, fed)
-        except _Sequential:
-            return None
         explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)", "vectorised")
         if reads:
             explain.note("for", explain.fed(len(reads)), "fed_reads")
@@ -166,11 +164,11 @@ class Independent:
         return tuple(result)
 
 
-def independent(iterable: Any, accumulators: tuple[str, ...], slots: tuple, reads: tuple = ()) -> Independent:
-    """The range of a loop with independent iterations (generated code; see the module docstring).
+def independent(accumulators: tuple[str, ...], slots: tuple, reads: tuple = ()) -> Independent:
+    """The strategy of a loop with independent iterations (generated code; see the module docstring).
     `reads`: `(array, offsets)` of the arrays the loop only reads: fed in to the `vmap` at `b[j + c]` for
     the offsets, or for offsets None at the shifts `c` of the reads found by tracing the body once."""
-    return Independent(iterable, accumulators, slots, reads)
+    return Independent(accumulators, slots, reads)
 
 
 def feedable(b: Any) -> Any:
@@ -195,22 +193,6 @@ def _put(a: Any, positions: Any, active: Any, c: int, v: Any) -> Any:
         return jnp.concatenate([a[:start], v, a[start + positions.size:]])
     where = positions + c if active is None else jnp.where(active, positions + c, a.shape[0])
     return a.at[where].set(v, mode="drop", unique_indices=True)
-
-
-def _iterations(iterable: Any) -> tuple[Any, Any, int, int] | None:
-    """`(positions, active, lo, hi)`: the loop variable at every step, which steps the range reaches
-    (None: all), and static bounds of the variable over the steps it reaches; None if unknown."""
-    if isinstance(iterable, range):
-        if len(iterable) < 2:
-            return None
-        return np.asarray(iterable), None, min(iterable[0], iterable[-1]), max(iterable[0], iterable[-1])
-    if not isinstance(iterable, TracedRange) or traced_range_limits(iterable) is None:
-        return None
-    xs, item_and_active, trips = masked_range_plan(iterable)
-    if trips < 2:
-        return None
-    item, active = item_and_active(xs)   # every step at once
-    return unwrap(item), active, item.lo, item.hi
 
 
 def _zero(x: Any) -> Any:

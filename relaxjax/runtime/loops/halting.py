@@ -1,0 +1,203 @@
+"""The halting folds: a loop's passes recorded by one scan and folded from the end by a reverse scan.
+
+`while test: body` returns the state expected over the halting step (with `c_t` the test on state
+`x_t`: `x_0` if not c_0, else `x_1` if not c_1, ...: the nested merge `merge(c_0, merge(c_1, ..., x_1),
+x_0)`), with the mass still running after its last pass given to the last state. `scanned_while` records
+`(c_t, x_t)` in a scan and folds the merges in a reverse scan. A loop that may `break` or `return`
+records each pass's `Outcome` instead and folds `outcomes.level` the same way (`scanned_outcomes`), or,
+unrolled, in Python (`unrolled_outcomes`).
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+
+from relaxjax.runtime.carry import flatten, join, same_specs, spec_of, unflatten
+from relaxjax.runtime.logic import truth
+from relaxjax.runtime.loops.outcomes import KINDS, Outcome, float_probability, go, is_soft, level
+from relaxjax.runtime.loops.scan import keep_passed, scan
+from relaxjax.runtime.merge import merge, merge_states
+from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
+
+
+def static_parts_equal(a: tuple, b: tuple) -> bool:
+    if a[0] == "static" or b[0] == "static":
+        return a[0] == b[0] and same_specs((a,), (b,))
+    if a[0] in ("seq", "map") or b[0] in ("seq", "map"):
+        return a[0] == b[0] and len(a[2]) == len(b[2]) and all(map(static_parts_equal, a[2], b[2]))
+    return True
+
+
+def all_of(tests: list) -> Any:
+    """The probability that every test holds (independent, as the relaxation reads them); hard: `all`."""
+    if any(isinstance(t, SoftBool) or (hasattr(t, "dtype") and t.dtype != jnp.bool_) for t in tests):
+        return math.prod(t.prob if isinstance(t, SoftBool) else jnp.asarray(t, jnp.result_type(float))
+                         for t in tests)
+    return functools.reduce(jnp.logical_and, [jnp.asarray(t) for t in tests])
+
+
+def static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+                       names: tuple[str, ...], budget: int) -> tuple | None:
+    """How the static ints of a relaxed `while` evolve, found by tracing it once and discarding the trace.
+
+    Static values cannot depend on traced data, so the sequence they take (the paper's bubble sort:
+    the pass length `n`, and when `swapped` becomes the constant False) is the same on every input.
+    Returns `(steps, specs, trajectories)` for `scanned_while`: the number of traced steps before the
+    test becomes static False (or `budget`), the carry layout, and for each variable that is a static
+    int changing from step to step its value at every step. None when a static True test interrupts
+    the traced steps (then the loop stays unrolled).
+    """
+    record: list[tuple] = []
+    ended: list[bool] = []
+
+    def explore():
+        s = state
+        for _ in range(budget):
+            c = truth(test(*s))
+            if isinstance(c, bool):
+                ended.append(c)
+                return ()
+            record.append(tuple(spec_of(v) for v in s))
+            s = body(*s)
+        return ()
+
+    jax.make_jaxpr(explore)()
+    if ended == [True] or not record:
+        return None
+    specs = record[0]
+    for step_specs in record[1:]:
+        specs = tuple(join(a, b, n) for a, b, n in zip(specs, step_specs, names))
+    trajectories = {}
+    for k in range(len(names)):
+        column = [step[k] for step in record]
+        if all(c[0] == "static" and type(c[1]) is int for c in column) and len({c[1] for c in column}) > 1:
+            trajectories[k] = [c[1] for c in column]
+    return len(record), specs, trajectories
+
+
+def frozen_once_halted(halted: Any, old: tuple, new: tuple, names: tuple[str, ...]) -> tuple:
+    """The state the next step of a scanned `while` starts from: `old` once the loop has certainly halted.
+
+    Those steps carry no weight in the result, but a body run on and on from a state no run reaches can
+    overflow (a value doubling each pass), and an infinity times the zero cotangent of a step without
+    mass is a NaN in the backward pass. From the halting state each step is one body run, finite."""
+    return tuple(n if isinstance(o, Undefined) or isinstance(n, Undefined) else merge(halted, o, n, name)
+                 for o, n, name in zip(old, new, names))
+
+
+def scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+                   names: tuple[str, ...], steps: int, specs: tuple | None = None,
+                   trajectories: dict[int, list[int]] | None = None) -> tuple:
+    """The halting mixture of up to `steps` more iterations as one scan, and the probability (hard:
+    whether) the loop still runs after them.
+
+    `trajectories` gives, for some variables, their static int value at each step: the scan feeds
+    them in as `BoundedInt`s, so a `range(n)` in the body is masked at the largest `n`.
+    """
+    if steps <= 0:
+        return state, True
+    seen: dict[str, Any] = {}
+    trajectories = trajectories or {}
+    bounds = {k: (min(v), max(v)) for k, v in trajectories.items()}
+    xs = {k: jnp.asarray(v) for k, v in trajectories.items()} or None
+
+    def record(s, x):
+        if x is not None:
+            s = tuple(BoundedInt(x[k], *bounds[k]) if k in bounds else v for k, v in enumerate(s))
+        c = truth(test(*s))
+        specs = tuple(spec_of(v) for v in s)
+        # The last trace is the one whose carry layout held: remember how x_t and c_t were recorded.
+        seen.update(specs=specs, soft=isinstance(c, SoftBool))
+        c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
+        halted = c_leaf == 0 if isinstance(c, SoftBool) else jnp.logical_not(c_leaf)
+        return frozen_once_halted(halted, s, body(*s), names), (c_leaf, flatten(s, specs))
+
+    passed: list = []
+    last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs, passed=passed)
+    specs, soft_test = seen["specs"], seen["soft"]
+
+    def fold(result, x):
+        c_leaf, leaves = x
+        c = SoftBool(c_leaf) if soft_test else c_leaf
+        return merge_states(c, result, unflatten(specs, leaves), names), ()
+
+    result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
+    result = keep_passed(state, result, passed[0])
+    return result, (SoftBool(jnp.prod(cs)) if soft_test else jnp.all(cs))
+
+
+def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:
+    """Run `passes` (each maps a state to an `Outcome`) one after another while a path goes on, then fold
+    them from the end."""
+    outs = []
+    result = None
+    for run in passes:
+        out = run(state)
+        outs.append(out)
+        if out.going is None:
+            result = Outcome(None, {})
+            break
+        state = out.going
+    if result is None:
+        result = go(state)
+    for out in reversed(outs):
+        result = level(out, result, names)
+    return result
+
+
+def scanned_outcomes(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
+                     length: int) -> tuple[Outcome, Any]:
+    """Record every pass's exits in a scan, then fold `outcomes.level` backwards in a reverse scan. Also
+    returns the probability (hard: whether) that a run goes on past the last pass."""
+    seen: dict[str, Any] = {}
+
+    def record(s, x):
+        out = step(s, x)
+        qs = [jnp.asarray(float_probability(q) if is_soft(q) else q) for q in map(out.probability, KINDS)]
+        seen["soft"] = [q.dtype != jnp.bool_ for q in qs]
+        seen["never"] = [out.probability(k) is False for k in KINDS]   # statically never taken, in every pass
+        others = [out.state(k) if out.state(k) is not None else s for k in KINDS]
+        return (out.going if out.going is not None else s), qs, others
+
+    passed: list = []
+    last, (qs, e_leaves, specs) = scan(record, state, names, xs, length=length, recorded=len(KINDS), passed=passed)
+    soft, never = seen["soft"], seen["never"]
+    never_returns, n = never[KINDS.index("return")], len(names)
+
+    def fold(packed, x):
+        q_leaves, leaves = x
+        exits = {}
+        for kind, q, soft_q, is_never, el in zip(KINDS, q_leaves, soft, never, leaves):
+            if not is_never:
+                exits[kind] = (SoftBool(q) if soft_q else q, unflatten(specs, el))
+        out = Outcome(packed[:n], exits)
+        later = Outcome(packed[:n], {} if never_returns else
+                        {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
+        result = level(out, later, names)
+        q_ret = result.probability("return")
+        e_ret = result.state("return") if result.state("return") is not None else result.going
+        return result.going + e_ret + (float_probability(q_ret) if any(soft) else jnp.asarray(q_ret),), ()
+
+    start = last + last + ((0.0 if any(soft) else False),)
+    packed, _ = scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
+    left = [q for q, is_never in zip(qs, never) if not is_never]
+    if any(soft):
+        running = jnp.prod(1.0 - sum(q.astype(packed[2 * n].dtype) for q in left)) if left else True
+    else:
+        running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
+    k = keep_passed(state, packed[:n], passed[0])
+    if never_returns:
+        return Outcome(k, {}), running
+    e = keep_passed(state, packed[n:2 * n], passed[0])
+    return Outcome(k, {"return": (_as_weight(packed[2 * n]), e)}), running
+
+
+def _as_weight(q: Any) -> Any:
+    if isinstance(q, (bool, SoftBool)):
+        return q
+    q = jnp.asarray(q)
+    return q if q.dtype == jnp.bool_ else SoftBool(q)

@@ -1,0 +1,214 @@
+"""`for` and `while` statements: each loop's one path through the loop package.
+
+`for item in iterable: body` (`for_stmt`) runs the first strategy that can, in this order:
+- the strategy the independent_loops pass marked, if any: `vectorised` (independent iterations in one
+  `vmap`) or `stream` (steps that share a few elements `a[j + c]` carry those, not the array);
+- one scan: a static range of more than one step or an array (`IterationSpace.scan_steps`); a range
+  with a traced bound (`range(i + 1, n)`) is scanned over its largest trip count, the steps past the real
+  bound masked exactly (a bound with no static limit is masked at `max_iter` steps);
+- unrolled while tracing (a list, a tuple, a range of one step, or a body that needs its loop variable
+  as a static value).
+A strategy that cannot run the loop raises `Declined` and the next one runs it; each that runs says how
+in the `explain` report. `for_exit_stmt` is the same plan for a body that may `break` or `return`: its
+passes are `Outcome`s, folded from the end (halting.py).
+
+`while test: body` (`while_stmt`) runs as plain Python while the test is static; once it is traced,
+the remaining passes up to `max_iter` run as one scan that records `(c_t, x_t)` and a reverse scan that
+folds them into the state expected over the halting step (halting.py). Static values that keep changing
+are carried as traced values (a step counter), or, when the body needs them static (a range bound: the
+paper's bubble sort, whose pass length `n` shrinks until `swapped` becomes the constant False), fed into
+the scan from their static trajectory, recorded by tracing the loop once. `while_exit_stmt` is up to
+`max_iter` passes of `if test: body else: break` on the outcome fold.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from relaxjax.runtime import context, explain, unfinished
+from relaxjax.runtime.carry import join_states, spec_of
+from relaxjax.runtime.logic import truth
+from relaxjax.runtime.loops.halting import (all_of, scanned_outcomes, scanned_while, static_parts_equal,
+                                            static_trajectory, unrolled_outcomes)
+from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds_must_be_static
+from relaxjax.runtime.loops.outcomes import Outcome, exit_, go, mix, settle
+from relaxjax.runtime.loops.scan import scan
+from relaxjax.runtime.loops.strategy import NEEDS_UNROLLING, Declined, declined_if_unrolling_needed
+from relaxjax.runtime.merge import merge_states
+
+
+def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
+    """The result of the first runner that does not decline; the last one always runs."""
+    for run in runners[:-1]:
+        try:
+            return run(*args)
+        except Declined:
+            continue
+    return runners[-1](*args)
+
+
+def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tuple[str, ...],
+             strategy: Any = None) -> tuple:
+    """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple. `strategy`,
+    if given, is tried first (`independent(...)`, `streamed(...)`: the marks of the independent_loops
+    pass)."""
+    runners = [strategy.run] if strategy is not None else []
+    return _first_that_runs(runners + [_scanned, _unrolled], IterationSpace(iterable), body, state, names)
+
+
+def _scanned(space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
+    steps = space.scan_steps()
+    if steps is None:
+        raise Declined("not a range of more than one step, nor an array")
+    xs, item_and_active, length = steps
+    if space.masked:
+        explain.note("for", explain.masked(length), "masked")
+        if length == 0:
+            return state
+
+        def masked(s, k):
+            item, active = item_and_active(k)
+            return merge_states(active, body(item, *s), s, names), ()
+
+        return scan(masked, state, names, xs)[0]
+    with declined_if_unrolling_needed():
+        final, _ = scan(lambda s, x: (body(item_and_active(x)[0], *s), ()), state, names, xs, length=length)
+    explain.note("for", f"one scan of {length} steps", "scan")
+    return final
+
+
+def _unrolled(space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
+    items = list(space.python_items())
+    explain.note("for", explain.unrolled(len(items)), "unrolled")
+    for item in items:
+        state = body(item, *state)
+    return state
+
+
+def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+                  returns: bool = False) -> Any:
+    """`for item in iterable: body` where the body may `break` or `return`.
+
+    The state after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `going`
+    is the state after the loop and whose `"return"` exit is the mixture of the states at its `return`s.
+    """
+    out = _first_that_runs([_scanned_outcomes, _unrolled_outcomes], IterationSpace(iterable), body, state, names)
+    return out if returns else out.going
+
+
+def _scanned_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
+                      names: tuple[str, ...]) -> Outcome:
+    steps = space.scan_steps()
+    if steps is None:
+        raise Declined("not a range of more than one step, nor an array")
+    xs, item_and_active, length = steps
+    if space.masked:   # steps past the real bound go on unchanged
+        def masked(s, k):
+            item, active = item_and_active(k)
+            return mix(active, body(item, *s), go(s), names)
+
+        explain.note("for", explain.masked(length), "masked")
+        return scanned_outcomes(masked, state, names, xs, length)[0] if length else go(state)
+    with declined_if_unrolling_needed():
+        out = scanned_outcomes(lambda s, x: body(item_and_active(x)[0], *s), state, names, xs, length)[0]
+    explain.note("for", f"one scan of {length} steps, carrying the probability that it still runs", "scan")
+    return out
+
+
+def _unrolled_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
+                       names: tuple[str, ...]) -> Outcome:
+    passes = [lambda s, item=item: body(item, *s) for item in space.python_items()]
+    explain.note("for", explain.unrolled(len(passes)), "unrolled")
+    return unrolled_outcomes(passes, state, names)
+
+
+def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
+               names: tuple[str, ...]) -> tuple:
+    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step."""
+    max_iter = context.current().max_iter
+    exits: list[tuple[Any, tuple]] = []
+    running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
+    try_scan = True
+    while True:
+        c = truth(test(*state))
+        if isinstance(c, bool):
+            if not c:
+                break
+            state = body(*state)
+            continue
+        if len(exits) >= max_iter:
+            running = True
+            break
+        new_state = body(*state)
+        exits.append((c, state))
+        old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, new_state))
+        state = new_state
+        budget = max_iter - len(exits)
+        if all(map(static_parts_equal, old_specs, new_specs)):
+            state, running = scanned_while(test, body, state, names, budget)
+            break
+        if try_scan:
+            # Static values still change. A counter can be carried as a traced value; a value the body
+            # needs as structure (a range bound) is fed in from its recorded static trajectory. Failing
+            # both (a static True test between traced ones), the loop stays unrolled.
+            try_scan = False
+            try:
+                with bounds_must_be_static():
+                    state, running = scanned_while(test, body, state, names, budget,
+                                                    join_states(old_specs, new_state, names))
+                break
+            except NeedsStatic:
+                plan = static_trajectory(test, body, state, names, budget)
+            if plan is not None:
+                state, running = scanned_while(test, body, state, names, *plan)
+                running = running if plan[0] >= budget else None   # else the test became static False
+                break
+    if not exits:
+        explain.note("while", explain.STATIC_WHILE, "python")
+    elif running is not None:
+        explain.note("while", explain.bounded(max_iter), "bounded")
+    else:
+        explain.note("while", "traced test, until the test became static False", "until_static")
+    if running is not None:
+        unfinished.report(all_of([c for c, _ in exits] + [running]), "this `while` loop")
+    for c, s in reversed(exits):
+        state = merge_states(c, state, s, names)
+    return state
+
+
+def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
+                    names: tuple[str, ...], returns: bool = False) -> Any:
+    """`while test: body` where the body may `break` or `return`: up to `max_iter` passes of
+    `if test: body else: break` (the mass still running then leaves with the last state)."""
+    def step(s, _=None):
+        c = truth(test(*s))
+        if isinstance(c, bool):
+            return body(*s) if c else exit_(s)
+        return mix(c, body(*s), exit_(s), names)
+
+    max_iter = context.current().max_iter
+    done = 0
+    while done < max_iter:   # passes decided statically run as plain Python
+        c = truth(test(*state))
+        if not isinstance(c, bool):
+            break
+        if not c:
+            explain.note("while", explain.STATIC_WHILE, "python")
+            return go(state) if returns else state
+        out = body(*state)
+        if not all(isinstance(q, bool) for q, _ in out.exits.values()):
+            break
+        if out.going is None:
+            out = settle(out, "break", names)
+            return out if returns else out.going
+        state, done = out.going, done + 1
+    if done == max_iter:
+        unfinished.report(True, "this `while` loop")
+        return go(state) if returns else state
+    explain.note("while", explain.bounded(max_iter), "bounded")
+    try:
+        out, running = scanned_outcomes(step, state, names, None, max_iter - done)
+    except NEEDS_UNROLLING:
+        out, running = unrolled_outcomes([step] * (max_iter - done), state, names), None
+    if running is not None:
+        unfinished.report(running, "this `while` loop")
+    return out if returns else out.going
