@@ -10,19 +10,18 @@ import contextlib
 import inspect
 import os
 import sysconfig
-import threading
 import types
 from typing import Any, Callable, Iterator
 
 from relaxjax.conversion import convert
 from relaxjax.runtime import context
 from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.trace import STATE
 from relaxjax.runtime.values import is_static
 
 _LIBRARIES = {"jax", "jaxlib", "numpy", "math", "builtins", "functools", "operator", "itertools", "scipy",
               "equinox", "flax", "optax", "haiku", "relaxjax", "typing", "collections", "random"}
 _LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
-_active = threading.local()
 
 
 def user_function(func: Any) -> bool:
@@ -37,7 +36,7 @@ def user_function(func: Any) -> bool:
 @contextlib.contextmanager
 def calling(func: Callable) -> Iterator[None]:
     """Mark `func` as being traced, so that a call back into it is reported as recursion."""
-    stack = _active.__dict__.setdefault("stack", [])
+    stack = STATE.calling
     if func in stack:
         chain = " -> ".join(f.__name__ for f in stack[stack.index(func):] + [func])
         raise RelaxError(f"recursion ({chain}) is not supported: a relaxed program must have a static "

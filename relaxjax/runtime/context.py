@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import threading
 from typing import Any, Iterator
 
 from relaxjax.runtime.distributions import LOGISTIC, Distribution
+from relaxjax.runtime.trace import STATE
 
 MODES = ("relaxed", "hard", "straight_through", "sampled")   # straight_through runs the first two (api.py)
 # Runtime optimisations that `off` can switch off; each computes the same values the slower way:
@@ -55,12 +55,11 @@ class Options:
         return self.mode == "sampled"
 
 
-_local = threading.local()
 
 
 def current() -> Options:
     """The innermost active options (defaults when none are active)."""
-    stack = getattr(_local, "stack", None)
+    stack = STATE.options
     return stack[-1] if stack else Options()
 
 
@@ -68,9 +67,7 @@ def current() -> Options:
 def options(**kwargs: Any) -> Iterator[Options]:
     """Run the enclosed code with these options, e.g. `with options(beta=5.0, mode="hard"):`."""
     opts = dataclasses.replace(current(), **kwargs)
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
+    stack = STATE.options
     stack.append(opts)
     try:
         yield opts

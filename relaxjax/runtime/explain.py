@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import linecache
-import threading
 from typing import Any, Iterator
 
 import jax
@@ -19,8 +18,8 @@ import numpy as np
 
 from relaxjax.generated_names import user_name
 from relaxjax.runtime.errors import user_location
+from relaxjax.runtime.trace import STATE
 
-_active = threading.local()
 
 STATIC_IF = "static test: one branch ran, in Python"
 STATIC_WHILE = "static test: ran in Python"
@@ -76,17 +75,17 @@ class Recorder:
 
 
 def _recorder() -> Recorder | None:
-    return getattr(_active, "recorder", None)
+    return STATE.recorder
 
 
 @contextlib.contextmanager
 def recording() -> Iterator[Recorder]:
     """Record the events of everything traced and run inside."""
-    previous, _active.recorder = _recorder(), Recorder()
+    previous, STATE.recorder = STATE.recorder, Recorder()
     try:
-        yield _active.recorder
+        yield STATE.recorder
     finally:
-        _active.recorder = previous
+        STATE.recorder = previous
 
 
 def note(what: str, how: str, strategy: str) -> None:
@@ -121,8 +120,8 @@ def merged_names(names: tuple[str, ...], a: tuple, b: tuple) -> list[str]:
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
     """Record nothing of what is traced inside (a trace that only looks, whose program never runs)."""
-    previous, _active.recorder = _recorder(), None
+    previous, STATE.recorder = STATE.recorder, None
     try:
         yield
     finally:
-        _active.recorder = previous
+        STATE.recorder = previous

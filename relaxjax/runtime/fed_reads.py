@@ -17,16 +17,15 @@ then clamped, so a fed read equals the read it replaces.
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any, Iterator
 
 import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime import context
+from relaxjax.runtime.trace import STATE
 from relaxjax.runtime.values import BoundedInt
 
-_local = threading.local()   # .table: (id(b), id(base), c) -> (b, element); .looks: the active _Look
 
 
 class _Look:
@@ -51,10 +50,10 @@ def lookup(b: Any, index: Any) -> Any:
     if found is None or not context.current().on("fed_reads"):
         return None
     base, c = found
-    hit = getattr(_local, "table", {}).get((id(b), id(base), c))
+    hit = STATE.fed.get((id(b), id(base), c))
     if hit is not None and hit[0] is b:
         return hit[1]
-    for look in getattr(_local, "looks", ()):
+    for look in STATE.looks:
         if look.base is base and look.candidates.get(id(b)) is b:
             look.found.setdefault((id(b), c), (b, c))
     return None
@@ -62,19 +61,19 @@ def lookup(b: Any, index: Any) -> Any:
 
 def outer_values() -> list:
     """The elements fed to the loops being traced: arrays from outside a loop nested in them."""
-    return [element for _, element in getattr(_local, "table", {}).values()]
+    return [element for _, element in STATE.fed.values()]
 
 
 @contextlib.contextmanager
 def feeding(base: Any, reads: list, elements: list) -> Iterator[None]:
     """While one step of a loop runs with loop variable `base`: `getitem(b, base + c)` for `(b, c)` in
     `reads` returns the matching one of `elements`."""
-    outer = getattr(_local, "table", {})
-    _local.table = {**outer, **{(id(b), id(base), c): (b, e) for (b, c), e in zip(reads, elements)}}
+    outer = STATE.fed
+    STATE.fed = {**outer, **{(id(b), id(base), c): (b, e) for (b, c), e in zip(reads, elements)}}
     try:
         yield
     finally:
-        _local.table = outer
+        STATE.fed = outer
 
 
 @contextlib.contextmanager
@@ -82,12 +81,12 @@ def looking(base: Any, candidates: list) -> Iterator[_Look]:
     """While the body of loop `j = base` is traced to look: record its reads `b[j + c]` of `candidates`
     (`look.found`)."""
     look = _Look(base, candidates)
-    outer = getattr(_local, "looks", ())
-    _local.looks = outer + (look,) if candidates else outer
+    outer = STATE.looks
+    STATE.looks = outer + (look,) if candidates else outer
     try:
         yield look
     finally:
-        _local.looks = outer
+        STATE.looks = outer
 
 
 def elements(b: Any, positions: Any, c: int) -> Any:

@@ -14,12 +14,12 @@ Records hold tracers, so they are dropped (`forget`) before and after each trace
 """
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable
 
 import jax.numpy as jnp
 
 from relaxjax.runtime import context
+from relaxjax.runtime.trace import STATE
 from relaxjax.runtime.values import static_bounds, unwrap
 
 MAX_WRITES = 16   # past this many writes since the root, a full merge is cheaper than the bookkeeping
@@ -29,32 +29,30 @@ try:
 except ImportError:   # older JAX: no repeated reads are shared
     _trace_state = None
 
-_records = threading.local()   # .writes and .reads: id(array) -> (array, ...), for the current trace
-
 
 def history(arr: Any) -> tuple[Any, list, list]:
     """`(root, places, values)`: `arr` is `root` with `values` written at `places`, in this order;
     `(arr, [], [])` when nothing was recorded for `arr` in this trace."""
-    hit = getattr(_records, "writes", {}).get(id(arr))
+    hit = STATE.writes.get(id(arr))
     return hit[1:] if hit is not None and hit[0] is arr else (arr, [], [])
 
 
 def remember(result: Any, root: Any, places: list, values: list) -> None:
     """Record that `result` is `root` with `values` written at `places`, in this order."""
     if len(places) <= MAX_WRITES and context.current().on("provenance"):
-        _records.__dict__.setdefault("writes", {})[id(result)] = (result, root, places, values)
+        STATE.writes[id(result)] = (result, root, places, values)
 
 
 def forget() -> None:
     """Drop the records of the previous trace (they hold its tracers)."""
-    _records.writes, _records.reads, _records.chains, _records.same = {}, {}, {}, {}
+    STATE.writes, STATE.reads, STATE.chains, STATE.same = {}, {}, {}, {}
 
 
 def remember_read(result: Any, source: Any, index: tuple) -> None:
     """Record that `result` is `source[index]` for static int indices (`a[r][c]` as `a[r, c]`)."""
     if not context.current().on("provenance"):
         return
-    table = _records.__dict__.setdefault("reads", {})
+    table = STATE.reads
     parent = table.get(id(source))
     if parent is not None and parent[0] is source:
         source, index = parent[1], parent[2] + tuple(index)
@@ -78,7 +76,7 @@ def same_read(source: Any, index: tuple) -> tuple[Any, Callable[[Any], None]]:
         return None, lambda result: None
     ids, anchors = zip(*map(_identity, index)) if index else ((), ())
     key = (id(source),) + ids
-    table = _records.__dict__.setdefault("same", {})
+    table = STATE.same
     hit = table.get(key)
     anchors, trace = (source,) + anchors, _trace_state()   # a result is only valid in the trace it was made in
     earlier = (hit[2] if hit is not None and hit[1] == trace and all(a is b for a, b in zip(hit[0], anchors))
@@ -88,19 +86,19 @@ def same_read(source: Any, index: tuple) -> tuple[Any, Callable[[Any], None]]:
 
 def remember_chain(result: Any, source: Any, index: tuple) -> None:
     """Record that `result` is `source[index]`, `index` integers (static or traced), one per axis."""
-    _records.__dict__.setdefault("chains", {})[id(result)] = (result, source, index)
+    STATE.chains[id(result)] = (result, source, index)
 
 
 def chain_of(arr: Any) -> tuple[Any, tuple]:
     """`(source, index)` if `arr` was read as `source[index]` in this trace, else `(arr, ())`."""
-    hit = getattr(_records, "chains", {}).get(id(arr))
+    hit = STATE.chains.get(id(arr))
     return hit[1:] if hit is not None and hit[0] is arr else (arr, ())
 
 
 def reassembled(parts: list) -> Any:
     """`source[prefix]` if `parts` are exactly `source[prefix + (0,)], source[prefix + (1,)], ...` over
     a whole axis, else None."""
-    table = getattr(_records, "reads", None)
+    table = STATE.reads
     if not table or not parts:
         return None
     hits = [table.get(id(p)) for p in parts]

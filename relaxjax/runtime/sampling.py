@@ -22,7 +22,6 @@ scan's body is traced once but runs many times).
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any, Iterator
 
 import jax
@@ -30,8 +29,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import relaxations
 from relaxjax.runtime.distributions import LOGISTIC, Distribution
-
-_local = threading.local()
+from relaxjax.runtime.trace import STATE
 
 AXIS = "relaxjax_samples"   # the name of the vmapped axis of the samples
 
@@ -42,10 +40,7 @@ class _Stream:
 
 
 def _stack() -> list:
-    stack = getattr(_local, "stack", None)
-    if stack is None:
-        stack = _local.stack = []
-    return stack
+    return STATE.draws
 
 
 @contextlib.contextmanager
@@ -60,7 +55,7 @@ def drawing(key: Any) -> Iterator[None]:
 
 def active() -> bool:
     """Whether the code being traced draws its decisions."""
-    return bool(getattr(_local, "stack", None))
+    return bool(STATE.draws)
 
 
 def _fresh() -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import math
-import threading
 from typing import Any, Callable, Iterator
 
 import jax
@@ -20,6 +19,7 @@ import numpy as np
 from relaxjax.runtime import context, unfinished
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import getitem
+from relaxjax.runtime.trace import STATE
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, static_bounds, unwrap
 
 UNROLL_MAX = 1   # a static range of at most this many steps runs as a Python loop
@@ -77,19 +77,16 @@ class NeedsStatic(Exception):
     """While a `while` loop tries a scan, its body needed a bound with no static limit as structure."""
 
 
-_strict = threading.local()
-
-
 @contextlib.contextmanager
 def bounds_must_be_static() -> Iterator[None]:
     """Inside: a range whose bound has no static limit raises `NeedsStatic` instead of being masked at
     `max_iter` steps (a `while` loop then feeds such values in from their static trajectory)."""
-    depth = getattr(_strict, "depth", 0)
-    _strict.depth = depth + 1
+    depth = STATE.static_bounds_depth
+    STATE.static_bounds_depth = depth + 1
     try:
         yield
     finally:
-        _strict.depth = depth
+        STATE.static_bounds_depth = depth
 
 
 class IterationSpace:
@@ -228,7 +225,7 @@ def masked_steps(rng: TracedRange) -> tuple[Any, Callable[[Any], tuple[Any, Any]
     if limits is not None:
         trips, lo, hi = limits
     else:
-        if getattr(_strict, "depth", 0):
+        if STATE.static_bounds_depth:
             raise NeedsStatic()
         trips, lo, hi = context.current().max_iter, None, None
     start, stop = jnp.asarray(unwrap(rng.start)), jnp.asarray(unwrap(rng.stop))
