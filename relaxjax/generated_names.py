@@ -24,7 +24,7 @@ OPERATORS = frozenset({
     "setitem", "if_stmt", "for_stmt", "while_stmt", "Undefined",
     "list_append", "list_extend", "list_sort", "list_reverse",
     # loops that may leave early
-    "for_exit_stmt", "while_exit_stmt", "go", "exit_", "if_outcome", "then", "finish",
+    "go", "exit_", "if_outcome", "then", "finish",
     # loop strategies the passes mark, and the element slots they work on
     "independent", "streamed", "take_slots", "put_slots", "hoist_rows", "row_key", "restore_rows",
 })

@@ -101,4 +101,4 @@ def test_generated_code_calls_only_listed_operators():
     emitted = {name for alg in CORPUS
                for name in re.findall(rf"\b{generated_names.RUNTIME}\.(\w+)", convert(alg.fn).source)}
     assert emitted <= generated_names.OPERATORS, emitted - generated_names.OPERATORS
-    assert {"for_stmt", "while_stmt", "if_stmt", "streamed", "independent", "for_exit_stmt"} <= emitted
+    assert {"for_stmt", "while_stmt", "if_stmt", "streamed", "independent", "if_outcome", "then"} <= emitted

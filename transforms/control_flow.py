@@ -33,7 +33,7 @@ every path ends in exactly one outcome, the rest of the block moved into the bra
                                            s = s + x
                                            return rj__.go((s,))
                                        return rj__.if_outcome(x > t, if_true__3, if_false__4, (s,), ('s',))
-                                   (s,) = rj__.for_exit_stmt(xs, loop_body__2, (s,), ('s',))
+                                   (s,) = rj__.for_stmt(xs, loop_body__2, (s,), ('s',), exits=True)
 """
 from __future__ import annotations
 
@@ -215,10 +215,10 @@ class _ControlFlow(gast.NodeTransformer):
             body = templates.replace(f"target = {item}", node, target=node.target) + body
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
-        operator = "for_exit_stmt" if exits else "for_stmt"
         iterable, strategy = _strategy_mark(node.iter)
-        call = templates.replace(use.format(call=f"{op(operator)}(rjtmp_iter, {body_name}, ({state}), ({labels})"
-                                                 + (", rjtmp_strategy" if strategy is not None else "")),
+        call = templates.replace(use.format(call=f"{op('for_stmt')}(rjtmp_iter, {body_name}, ({state}), ({labels})"
+                                                 + (", rjtmp_strategy" if strategy is not None else "")
+                                                 + (", exits=True" if exits else "")),
                                  node, rjtmp_iter=iterable, rjtmp_strategy=strategy)
         return [_function(body_name, params, body, node), *call, *after]
 
@@ -228,8 +228,8 @@ class _ControlFlow(gast.NodeTransformer):
         test = _function(test_name, names, templates.replace("return test", node, test=node.test), node)
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
-        operator = "while_exit_stmt" if exits else "while_stmt"
-        call = templates.replace(use.format(call=f"{op(operator)}({test_name}, {body_name}, ({state}), ({labels})"),
+        call = templates.replace(use.format(call=f"{op('while_stmt')}({test_name}, {body_name}, ({state}), ({labels})"
+                                                 + (", exits=True" if exits else "")),
                                  node)
         return [test, _function(body_name, names, body, node), *call, *after]
 

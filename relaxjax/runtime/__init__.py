@@ -11,8 +11,8 @@ from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 from relaxjax.runtime.indexing import getitem, setitem
 from relaxjax.runtime.logic import eq, ge, gt, le, lt, ne, not_, truth
-from relaxjax.runtime.loops import (Outcome, exit_, finish, for_exit_stmt, for_stmt, go, if_outcome, independent,
-                                    put_slots, range_, streamed, take_slots, then, while_exit_stmt, while_stmt)
+from relaxjax.runtime.loops import (Outcome, exit_, finish, for_stmt, go, if_outcome, independent, put_slots, range_,
+                                    streamed, take_slots, then, while_stmt)
 from relaxjax.runtime.merge import merge
 from relaxjax.runtime.rows import hoist_rows, restore_rows, row_key
 from relaxjax.runtime.sharp import call_sharp
@@ -21,9 +21,9 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined", "UndefinedVariableError",
     "abs_", "add", "and_", "argmax_", "argmin_", "call", "call_rebinding", "call_sharp", "current", "eq", "exit_",
-    "finish", "float_", "for_exit_stmt", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp",
+    "finish", "float_", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp",
     "if_outcome", "if_stmt", "independent", "int_", "invert", "le", "len_", "list_append", "list_extend",
     "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg", "not_", "options", "or_", "pos",
     "put_slots", "range_", "repeat", "restore_rows", "row_key", "setitem", "streamed", "sub", "take_slots", "then",
-    "truth", "while_exit_stmt", "while_stmt",
+    "truth", "while_stmt",
 ]

@@ -100,12 +100,12 @@ def test_hard_while_on_traced_ints_is_exact(n):
 
 
 def test_a_scanned_loop_whose_return_is_statically_never_taken_has_no_return_exit():
-    from relaxjax.runtime.loops import exit_, for_exit_stmt, go, if_outcome
+    from relaxjax.runtime.loops import exit_, go, if_outcome
 
     def body(i, total):   # `if c > 5: return total` with c = 0 static, in a loop over range(3)
         return if_outcome(gt(0, 5), lambda t: exit_((t,), "return"), lambda t: go((t + 1.0,)),
                           (total,), ("total",))
-    out = for_exit_stmt(range(3), body, (jnp.asarray(0.0),), ("total",), returns=True)
+    out = for_stmt(range(3), body, (jnp.asarray(0.0),), ("total",), exits=True, returns=True)
     assert out.exits == {} and float(out.going[0]) == 3.0
 
 

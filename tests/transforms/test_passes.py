@@ -240,7 +240,7 @@ def test_break_and_continue_end_every_path_in_an_outcome():
                         return rj__.go((s,))
                     return rj__.if_outcome(x < 0, if_true__1, if_false__2, (s,), ('s',))
                 return rj__.if_outcome(x > t, if_true__3, if_false__4, (s,), ('s',))
-            (s,) = rj__.for_exit_stmt(a, loop_body__5, (s,), ('s',))
+            (s,) = rj__.for_stmt(a, loop_body__5, (s,), ('s',), exits=True)
             return s
     """)
 

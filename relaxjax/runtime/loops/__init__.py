@@ -8,11 +8,11 @@ the end (halting.py).
 """
 from relaxjax.runtime.loops.iteration import Enumerate, IterationSpace, TracedRange, Zip, range_
 from relaxjax.runtime.loops.outcomes import Outcome, exit_, finish, go, if_outcome, then
-from relaxjax.runtime.loops.statements import for_exit_stmt, for_stmt, while_exit_stmt, while_stmt
+from relaxjax.runtime.loops.statements import for_stmt, while_stmt
 from relaxjax.runtime.loops.stream import Streamed, streamed
 from relaxjax.runtime.loops.strategy import Declined
 from relaxjax.runtime.loops.vectorised import Independent, independent, put_slots, take_slots
 
 __all__ = ["Declined", "Enumerate", "Independent", "IterationSpace", "Outcome", "Streamed", "TracedRange", "Zip",
-           "exit_", "finish", "for_exit_stmt", "for_stmt", "go", "if_outcome", "independent", "put_slots",
-           "range_", "streamed", "take_slots", "then", "while_exit_stmt", "while_stmt"]
+           "exit_", "finish", "for_stmt", "go", "if_outcome", "independent", "put_slots", "range_", "streamed",
+           "take_slots", "then", "while_stmt"]

@@ -16,11 +16,12 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime.carry import flatten, join, same_specs, spec_of, unflatten
+from relaxjax.runtime.carry import join, same_specs, spec_of, unflatten
 from relaxjax.runtime.logic import truth
-from relaxjax.runtime.loops.outcomes import KINDS, Outcome, float_probability, go, is_soft, level
+from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, float_probability, go, is_soft, level, mix
 from relaxjax.runtime.loops.scan import keep_passed, scan
-from relaxjax.runtime.merge import merge, merge_states
+from relaxjax.runtime.merge import merge
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined
 
 
@@ -90,44 +91,31 @@ def frozen_once_halted(halted: Any, old: tuple, new: tuple, names: tuple[str, ..
 
 
 def scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-                   names: tuple[str, ...], steps: int, specs: tuple | None = None,
-                   trajectories: dict[int, list[int]] | None = None) -> tuple:
-    """The halting mixture of up to `steps` more iterations as one scan, and the probability (hard:
-    whether) the loop still runs after them.
+                  names: tuple[str, ...], steps: int, specs: tuple | None = None,
+                  trajectories: dict[int, list[int]] | None = None) -> tuple:
+    """The halting mixture of up to `steps` more iterations, and the probability (hard: whether) the
+    loop still runs after them: each pass is `if test: body else: break`, folded by `scanned_outcomes`.
 
     `trajectories` gives, for some variables, their static int value at each step: the scan feeds
     them in as `BoundedInt`s, so a `range(n)` in the body is masked at the largest `n`.
     """
     if steps <= 0:
         return state, True
-    seen: dict[str, Any] = {}
     trajectories = trajectories or {}
     bounds = {k: (min(v), max(v)) for k, v in trajectories.items()}
     xs = {k: jnp.asarray(v) for k, v in trajectories.items()} or None
 
-    def record(s, x):
+    def step(s, x):
         if x is not None:
             s = tuple(BoundedInt(x[k], *bounds[k]) if k in bounds else v for k, v in enumerate(s))
         c = truth(test(*s))
-        specs = tuple(spec_of(v) for v in s)
-        # The last trace is the one whose carry layout held: remember how x_t and c_t were recorded.
-        seen.update(specs=specs, soft=isinstance(c, SoftBool))
-        c_leaf = c.prob if isinstance(c, SoftBool) else jnp.asarray(c)
-        halted = c_leaf == 0 if isinstance(c, SoftBool) else jnp.logical_not(c_leaf)
-        return frozen_once_halted(halted, s, body(*s), names), (c_leaf, flatten(s, specs))
+        if isinstance(c, bool):   # static inside the scan (a test on a static part): a constant pass
+            c = jnp.asarray(c)
+        halted = c.prob == 0 if isinstance(c, SoftBool) else jnp.logical_not(c)
+        return mix(c, go(frozen_once_halted(halted, s, body(*s), names)), exit_(s), names)
 
-    passed: list = []
-    last, (cs, xs_leaves) = scan(record, state, names, xs, length=steps, specs=specs, passed=passed)
-    specs, soft_test = seen["specs"], seen["soft"]
-
-    def fold(result, x):
-        c_leaf, leaves = x
-        c = SoftBool(c_leaf) if soft_test else c_leaf
-        return merge_states(c, result, unflatten(specs, leaves), names), ()
-
-    result, _ = scan(fold, last, names, (cs, xs_leaves), reverse=True)
-    result = keep_passed(state, result, passed[0])
-    return result, (SoftBool(jnp.prod(cs)) if soft_test else jnp.all(cs))
+    out, running = scanned_outcomes(step, state, names, xs, steps, kinds=("break",), specs=specs)
+    return out.going, running
 
 
 def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:
@@ -150,43 +138,55 @@ def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Out
 
 
 def scanned_outcomes(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
-                     length: int) -> tuple[Outcome, Any]:
+                     length: int, kinds: tuple[str, ...] = KINDS, specs: tuple | None = None) -> tuple[Outcome, Any]:
     """Record every pass's exits in a scan, then fold `outcomes.level` backwards in a reverse scan. Also
-    returns the probability (hard: whether) that a run goes on past the last pass."""
+    returns the probability (hard: whether) that a run goes on past the last pass.
+
+    `kinds`: the ways out a pass may take (a loop without a `return` records no return states and its
+    fold carries only the state). `specs`: a wider starting layout of the carry than the state's own."""
     seen: dict[str, Any] = {}
 
     def record(s, x):
         out = step(s, x)
-        qs = [jnp.asarray(float_probability(q) if is_soft(q) else q) for q in map(out.probability, KINDS)]
+        if set(out.exits) - set(kinds):
+            raise RelaxError(f"internal: a pass left by {sorted(out.exits)}, the loop expected {list(kinds)}")
+        qs = [jnp.asarray(float_probability(q) if is_soft(q) else q) for q in map(out.probability, kinds)]
         seen["soft"] = [q.dtype != jnp.bool_ for q in qs]
-        seen["never"] = [out.probability(k) is False for k in KINDS]   # statically never taken, in every pass
-        others = [out.state(k) if out.state(k) is not None else s for k in KINDS]
+        seen["never"] = [out.probability(k) is False for k in kinds]   # statically never taken, in every pass
+        others = [out.state(k) if out.state(k) is not None else s for k in kinds]
         return (out.going if out.going is not None else s), qs, others
 
     passed: list = []
-    last, (qs, e_leaves, specs) = scan(record, state, names, xs, length=length, recorded=len(KINDS), passed=passed)
+    last, (qs, e_leaves, specs) = scan(record, state, names, xs, length=length, recorded=len(kinds), passed=passed,
+                                       specs=specs)
     soft, never = seen["soft"], seen["never"]
-    never_returns, n = never[KINDS.index("return")], len(names)
+    never_returns, n = "return" not in kinds or never[kinds.index("return")], len(names)
 
     def fold(packed, x):
         q_leaves, leaves = x
         exits = {}
-        for kind, q, soft_q, is_never, el in zip(KINDS, q_leaves, soft, never, leaves):
+        for kind, q, soft_q, is_never, el in zip(kinds, q_leaves, soft, never, leaves):
             if not is_never:
                 exits[kind] = (SoftBool(q) if soft_q else q, unflatten(specs, el))
         out = Outcome(packed[:n], exits)
         later = Outcome(packed[:n], {} if never_returns else
                         {"return": (_as_weight(packed[2 * n]), packed[n:2 * n])})
         result = level(out, later, names)
+        if never_returns:
+            return result.going, ()
         q_ret = result.probability("return")
         e_ret = result.state("return") if result.state("return") is not None else result.going
         return result.going + e_ret + (float_probability(q_ret) if any(soft) else jnp.asarray(q_ret),), ()
 
-    start = last + last + ((0.0 if any(soft) else False),)
-    packed, _ = scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
+    if never_returns:
+        packed, _ = scan(fold, last, names, (qs, e_leaves), reverse=True)
+    else:
+        start = last + last + ((0.0 if any(soft) else False),)
+        packed, _ = scan(fold, start, names + names + ("the return mass",), (qs, e_leaves), reverse=True)
     left = [q for q, is_never in zip(qs, never) if not is_never]
     if any(soft):
-        running = jnp.prod(1.0 - sum(q.astype(packed[2 * n].dtype) for q in left)) if left else True
+        dtype = jnp.result_type(*[q for q in left if q.dtype != jnp.bool_]) if left else None
+        running = jnp.prod(1.0 - sum(q.astype(dtype) for q in left)) if left else True
     else:
         running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
     k = keep_passed(state, packed[:n], passed[0])

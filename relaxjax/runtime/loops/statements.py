@@ -9,16 +9,16 @@
 - unrolled while tracing (a list, a tuple, a range of one step, or a body that needs its loop variable
   as a static value).
 A strategy that cannot run the loop raises `Declined` and the next one runs it; each that runs says how
-in the `explain` report. `for_exit_stmt` is the same plan for a body that may `break` or `return`: its
-passes are `Outcome`s, folded from the end (halting.py).
+in the `explain` report. With `exits=True` (a body that may `break` or `return`) the same plan runs on
+the body's `Outcome`s, folded from the end (halting.py).
 
 `while test: body` (`while_stmt`) runs as plain Python while the test is static; once it is traced,
 the remaining passes up to `max_iter` run as one scan that records `(c_t, x_t)` and a reverse scan that
 folds them into the state expected over the halting step (halting.py). Static values that keep changing
 are carried as traced values (a step counter), or, when the body needs them static (a range bound: the
 paper's bubble sort, whose pass length `n` shrinks until `swapped` becomes the constant False), fed into
-the scan from their static trajectory, recorded by tracing the loop once. `while_exit_stmt` is up to
-`max_iter` passes of `if test: body else: break` on the outcome fold.
+the scan from their static trajectory, recorded by tracing the loop once. Every scanned pass is
+`if test: body else: break`, on the same outcome fold as a `for` with exits.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from relaxjax.runtime.logic import truth
 from relaxjax.runtime.loops.halting import (all_of, scanned_outcomes, scanned_while, static_parts_equal,
                                             static_trajectory, unrolled_outcomes)
 from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds_must_be_static
-from relaxjax.runtime.loops.outcomes import Outcome, exit_, go, mix, settle
+from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, mix, settle
 from relaxjax.runtime.loops.scan import scan
 from relaxjax.runtime.loops.strategy import NEEDS_UNROLLING, Declined, declined_if_unrolling_needed
 from relaxjax.runtime.merge import merge_states
@@ -46,11 +46,18 @@ def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
     return runners[-1](*args)
 
 
-def for_stmt(iterable: Any, body: Callable[..., tuple], state: tuple, names: tuple[str, ...],
-             strategy: Any = None) -> tuple:
+def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple[str, ...],
+             strategy: Any = None, exits: bool = False, returns: bool = False) -> Any:
     """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple. `strategy`,
     if given, is tried first (`independent(...)`, `streamed(...)`: the marks of the independent_loops
-    pass)."""
+    pass).
+
+    With `exits` the body may `break` or `return`: it returns an `Outcome`, and the result is the state
+    after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `going` is the state
+    after the loop and whose `"return"` exit is the mixture of the states at its `return`s.
+    """
+    if exits:
+        return _for_outcomes(iterable, body, state, names, returns)
     runners = [strategy.run] if strategy is not None else []
     return _first_that_runs(runners + [_scanned, _unrolled], IterationSpace(iterable), body, state, names)
 
@@ -84,19 +91,16 @@ def _unrolled(space: IterationSpace, body: Callable[..., tuple], state: tuple, n
     return state
 
 
-def for_exit_stmt(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
-                  returns: bool = False) -> Any:
-    """`for item in iterable: body` where the body may `break` or `return`.
-
-    The state after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `going`
-    is the state after the loop and whose `"return"` exit is the mixture of the states at its `return`s.
-    """
-    out = _first_that_runs([_scanned_outcomes, _unrolled_outcomes], IterationSpace(iterable), body, state, names)
+def _for_outcomes(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+                  returns: bool) -> Any:
+    kinds = KINDS if returns else ("break",)
+    out = _first_that_runs([_scanned_outcomes, _unrolled_outcomes], IterationSpace(iterable), body, state, names,
+                           kinds)
     return out if returns else out.going
 
 
 def _scanned_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
-                      names: tuple[str, ...]) -> Outcome:
+                      names: tuple[str, ...], kinds: tuple[str, ...]) -> Outcome:
     steps = space.scan_steps()
     if steps is None:
         raise Declined("not a range of more than one step, nor an array")
@@ -107,23 +111,26 @@ def _scanned_outcomes(space: IterationSpace, body: Callable[..., Outcome], state
             return mix(active, body(item, *s), go(s), names)
 
         explain.note("for", explain.masked(length), "masked")
-        return scanned_outcomes(masked, state, names, xs, length)[0] if length else go(state)
+        return scanned_outcomes(masked, state, names, xs, length, kinds)[0] if length else go(state)
     with declined_if_unrolling_needed():
-        out = scanned_outcomes(lambda s, x: body(item_and_active(x)[0], *s), state, names, xs, length)[0]
+        out = scanned_outcomes(lambda s, x: body(item_and_active(x)[0], *s), state, names, xs, length, kinds)[0]
     explain.note("for", f"one scan of {length} steps, carrying the probability that it still runs", "scan")
     return out
 
 
 def _unrolled_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
-                       names: tuple[str, ...]) -> Outcome:
+                       names: tuple[str, ...], kinds: tuple[str, ...]) -> Outcome:
     passes = [lambda s, item=item: body(item, *s) for item in space.python_items()]
     explain.note("for", explain.unrolled(len(passes)), "unrolled")
     return unrolled_outcomes(passes, state, names)
 
 
-def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-               names: tuple[str, ...]) -> tuple:
-    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step."""
+def while_stmt(test: Callable[..., Any], body: Callable[..., Any], state: tuple, names: tuple[str, ...],
+               exits: bool = False, returns: bool = False) -> Any:
+    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step.
+    With `exits` the body may `break` or `return` (it returns an `Outcome`; the result is as `for_stmt`'s)."""
+    if exits:
+        return _while_outcomes(test, body, state, names, returns)
     max_iter = context.current().max_iter
     exits: list[tuple[Any, tuple]] = []
     running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
@@ -175,8 +182,8 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., tuple], state: tupl
     return state
 
 
-def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                    names: tuple[str, ...], returns: bool = False) -> Any:
+def _while_outcomes(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
+                    names: tuple[str, ...], returns: bool) -> Any:
     """`while test: body` where the body may `break` or `return`: up to `max_iter` passes of
     `if test: body else: break` (the mass still running then leaves with the last state)."""
     def step(s, _=None):
@@ -206,7 +213,7 @@ def while_exit_stmt(test: Callable[..., Any], body: Callable[..., Outcome], stat
         return go(state) if returns else state
     explain.note("while", explain.bounded(max_iter), "bounded")
     try:
-        out, running = scanned_outcomes(step, state, names, None, max_iter - done)
+        out, running = scanned_outcomes(step, state, names, None, max_iter - done, KINDS if returns else ("break",))
     except NEEDS_UNROLLING:
         out, running = unrolled_outcomes([step] * (max_iter - done), state, names), None
     if running is not None:
