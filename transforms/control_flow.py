@@ -90,7 +90,7 @@ def _has_exits(stmts: list[gast.stmt]) -> bool:
 
 
 def _strategy_mark(iterable: gast.expr) -> tuple[gast.expr, gast.expr | None]:
-    """`(iterable, strategy)` of a loop the independent_loops pass marked (`for j in rj__.streamed(range(n),
+    """`(iterable, strategy)` of a loop the loop_strategies pass marked (`for j in rj__.streamed(range(n),
     slots, reads)` runs `range(n)` with the strategy `rj__.streamed(slots, reads)`), else `(iterable, None)`."""
     if runtime_operator(iterable) not in ("independent", "streamed"):
         return iterable, None

@@ -61,7 +61,7 @@ def _call_name(expr: gast.AST) -> str | None:
 
 def _is_write_back(node: gast.Assign) -> bool:
     """`d = rj__.restore_rows(d, ...)` or `d = rj__.put_slots(d, ...)`: row_hoisting.py or
-    independent_loops.py writing back the rows or elements a loop worked on."""
+    loop_strategies.py writing back the rows or elements a loop worked on."""
     return (runtime_operator(node.value) in ("restore_rows", "put_slots") and len(node.targets) == 1
             and isinstance(node.targets[0], gast.Name))
 

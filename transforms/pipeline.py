@@ -6,7 +6,7 @@
 | aliases | user source | `ctx.mutated_parameters`; annotation `REBINDS` on user calls (read by expressions) |
 | returns | user source | `return e` as `return__0 = e`; inside a loop also a `rjtmp_return` marker, and the rest of the function in the loop's `orelse` (annotation `REST`) |
 | list_methods | `xs.append(v)` and friends | `xs = rj__.list_append(xs, v)` |
-| independent_loops | `for j in range(...)` bodies with `a[j + c]` written as the user wrote them | the range wrapped in its strategy mark, `rj__.independent(range(...), ...)` / `rj__.streamed(range(...), ...)`; slot variables and `take_slots` / `put_slots` |
+| loop_strategies | `for j in range(...)` bodies with `a[j + c]` written as the user wrote them | the range wrapped in its strategy mark, `rj__.independent(range(...), ...)` / `rj__.streamed(range(...), ...)`; slot variables and `take_slots` / `put_slots` |
 | row_hoisting | subscripts `d[i][j]` as written; the `REST` annotation | `rj__.hoist_rows` / `restore_rows` around loops that use a few rows of a table |
 | locals_init | every name a function binds | `name = rj__.Undefined('name')` at the top |
 | canonicalize | sugar (`+=`, tuple targets, chained comparisons) | one target per assignment, plain comparisons |
@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import gast
 
-from relaxjax.transforms import (aliases, canonicalize, control_flow, expressions, fence, independent_loops,
+from relaxjax.transforms import (aliases, canonicalize, control_flow, expressions, fence, loop_strategies,
                                  list_methods, live_iteration, locals_init, returns, row_hoisting, subscript_stores)
 from relaxjax.transforms.context import Context
 
-PASSES = (fence, aliases, returns, list_methods, independent_loops, row_hoisting, locals_init, canonicalize,
+PASSES = (fence, aliases, returns, list_methods, loop_strategies, row_hoisting, locals_init, canonicalize,
           live_iteration, subscript_stores, expressions, control_flow)
-OPTIONAL = {"independent_loops": independent_loops, "row_hoisting": row_hoisting}
+OPTIONAL = {"loop_strategies": loop_strategies, "row_hoisting": row_hoisting}
 
 
 def transform(node: gast.FunctionDef, ctx: Context, off: frozenset[str] = frozenset()) -> gast.FunctionDef:

@@ -156,6 +156,9 @@ def scanned_outcomes(step: Callable[[tuple, Any], Outcome], state: tuple, names:
         others = [out.state(k) if out.state(k) is not None else s for k in kinds]
         return (out.going if out.going is not None else s), qs, others
 
+    if not kinds:   # no way out: the state after the last pass is the loop's, nothing to record or fold
+        return Outcome(scan(lambda s, x: (step(s, x).going, ()), state, names, xs, length=length, specs=specs)[0],
+                       {}), True
     passed: list = []
     last, (qs, e_leaves, specs) = scan(record, state, names, xs, length=length, recorded=len(kinds), passed=passed,
                                        specs=specs)

@@ -144,7 +144,7 @@ class IterationSpace:
             if len(rng) == 0:
                 return None
             lo, hi = min(rng[0], rng[-1]), max(rng[0], rng[-1])
-            return len(rng), lambda k: (BoundedInt(rng.start + k * rng.step, lo, hi), None)
+            return len(rng), lambda k: (BoundedInt(rng.start + (k if rng.step == 1 else k * rng.step), lo, hi), None)
         if not self.masked or traced_range_limits(rng) is None:
             return None
         _, item_and_active, trips = masked_steps(rng)

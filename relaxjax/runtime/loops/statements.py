@@ -1,7 +1,7 @@
 """`for` and `while` statements: each loop's one path through the loop package.
 
 `for item in iterable: body` (`for_stmt`) runs the first strategy that can, in this order:
-- the strategy the independent_loops pass marked, if any: `vectorised` (independent iterations in one
+- the strategy the loop_strategies pass marked, if any: `vectorised` (independent iterations in one
   `vmap`) or `stream` (steps that share a few elements `a[j + c]` carry those, not the array);
 - one scan: a static range of more than one step or an array (`IterationSpace.scan_steps`); a range
   with a traced bound (`range(i + 1, n)`) is scanned over its largest trip count, the steps past the real
@@ -31,7 +31,6 @@ from relaxjax.runtime.loops.halting import (all_of, scanned_outcomes, scanned_wh
                                             static_trajectory, unrolled_outcomes)
 from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds_must_be_static
 from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, mix, settle
-from relaxjax.runtime.loops.scan import scan
 from relaxjax.runtime.loops.strategy import NEEDS_UNROLLING, Declined, declined_if_unrolling_needed
 from relaxjax.runtime.merge import merge_states
 
@@ -49,58 +48,25 @@ def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
 def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple[str, ...],
              strategy: Any = None, exits: bool = False, returns: bool = False) -> Any:
     """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple. `strategy`,
-    if given, is tried first (`independent(...)`, `streamed(...)`: the marks of the independent_loops
+    if given, is tried first (`independent(...)`, `streamed(...)`: the marks of the loop_strategies
     pass).
 
     With `exits` the body may `break` or `return`: it returns an `Outcome`, and the result is the state
     after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `going` is the state
-    after the loop and whose `"return"` exit is the mixture of the states at its `return`s.
+    after the loop and whose `"return"` exit is the mixture of the states at its `return`s. Without, the
+    body's state goes on (`go`): the same loop with statically no way out, whose fold is skipped.
     """
+    space = IterationSpace(iterable)
     if exits:
-        return _for_outcomes(iterable, body, state, names, returns)
-    runners = [strategy.run] if strategy is not None else []
-    return _first_that_runs(runners + [_scanned, _unrolled], IterationSpace(iterable), body, state, names)
+        out = _first_that_runs([_scanned, _unrolled], space, body, state, names, KINDS if returns else ("break",))
+        return out if returns else out.going
+    marked = [lambda space, _, state, names, kinds: go(strategy.run(space, body, state, names))]
+    return _first_that_runs((marked if strategy is not None else []) + [_scanned, _unrolled], space,
+                            lambda *a: go(body(*a)), state, names, ()).going
 
 
-def _scanned(space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
-    steps = space.scan_steps()
-    if steps is None:
-        raise Declined("not a range of more than one step, nor an array")
-    xs, item_and_active, length = steps
-    if space.masked:
-        explain.note("for", explain.masked(length), "masked")
-        if length == 0:
-            return state
-
-        def masked(s, k):
-            item, active = item_and_active(k)
-            return merge_states(active, body(item, *s), s, names), ()
-
-        return scan(masked, state, names, xs)[0]
-    with declined_if_unrolling_needed():
-        final, _ = scan(lambda s, x: (body(item_and_active(x)[0], *s), ()), state, names, xs, length=length)
-    explain.note("for", f"one scan of {length} steps", "scan")
-    return final
-
-
-def _unrolled(space: IterationSpace, body: Callable[..., tuple], state: tuple, names: tuple[str, ...]) -> tuple:
-    items = list(space.python_items())
-    explain.note("for", explain.unrolled(len(items)), "unrolled")
-    for item in items:
-        state = body(item, *state)
-    return state
-
-
-def _for_outcomes(iterable: Any, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
-                  returns: bool) -> Any:
-    kinds = KINDS if returns else ("break",)
-    out = _first_that_runs([_scanned_outcomes, _unrolled_outcomes], IterationSpace(iterable), body, state, names,
-                           kinds)
-    return out if returns else out.going
-
-
-def _scanned_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
-                      names: tuple[str, ...], kinds: tuple[str, ...]) -> Outcome:
+def _scanned(space: IterationSpace, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+             kinds: tuple[str, ...]) -> Outcome:
     steps = space.scan_steps()
     if steps is None:
         raise Declined("not a range of more than one step, nor an array")
@@ -114,12 +80,13 @@ def _scanned_outcomes(space: IterationSpace, body: Callable[..., Outcome], state
         return scanned_outcomes(masked, state, names, xs, length, kinds)[0] if length else go(state)
     with declined_if_unrolling_needed():
         out = scanned_outcomes(lambda s, x: body(item_and_active(x)[0], *s), state, names, xs, length, kinds)[0]
-    explain.note("for", f"one scan of {length} steps, carrying the probability that it still runs", "scan")
+    explain.note("for", f"one scan of {length} steps" + (", carrying the probability that it still runs" if kinds
+                                                         else ""), "scan")
     return out
 
 
-def _unrolled_outcomes(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
-                       names: tuple[str, ...], kinds: tuple[str, ...]) -> Outcome:
+def _unrolled(space: IterationSpace, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+              kinds: tuple[str, ...]) -> Outcome:
     passes = [lambda s, item=item: body(item, *s) for item in space.python_items()]
     explain.note("for", explain.unrolled(len(passes)), "unrolled")
     return unrolled_outcomes(passes, state, names)
@@ -132,7 +99,7 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., Any], state: tuple,
     if exits:
         return _while_outcomes(test, body, state, names, returns)
     max_iter = context.current().max_iter
-    exits: list[tuple[Any, tuple]] = []
+    traced: list[tuple[Any, tuple]] = []   # the traced passes run in Python: (test, state before)
     running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
     try_scan = True
     while True:
@@ -142,14 +109,14 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., Any], state: tuple,
                 break
             state = body(*state)
             continue
-        if len(exits) >= max_iter:
+        if len(traced) >= max_iter:
             running = True
             break
         new_state = body(*state)
-        exits.append((c, state))
+        traced.append((c, state))
         old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, new_state))
         state = new_state
-        budget = max_iter - len(exits)
+        budget = max_iter - len(traced)
         if all(map(static_parts_equal, old_specs, new_specs)):
             state, running = scanned_while(test, body, state, names, budget)
             break
@@ -169,15 +136,15 @@ def while_stmt(test: Callable[..., Any], body: Callable[..., Any], state: tuple,
                 state, running = scanned_while(test, body, state, names, *plan)
                 running = running if plan[0] >= budget else None   # else the test became static False
                 break
-    if not exits:
+    if not traced:
         explain.note("while", explain.STATIC_WHILE, "python")
     elif running is not None:
         explain.note("while", explain.bounded(max_iter), "bounded")
     else:
         explain.note("while", "traced test, until the test became static False", "until_static")
     if running is not None:
-        unfinished.report(all_of([c for c, _ in exits] + [running]), "this `while` loop")
-    for c, s in reversed(exits):
+        unfinished.report(all_of([c for c, _ in traced] + [running]), "this `while` loop")
+    for c, s in reversed(traced):
         state = merge_states(c, state, s, names)
     return state
 

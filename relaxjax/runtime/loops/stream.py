@@ -1,5 +1,5 @@
 """The stream strategy: a loop whose iterations depend on each other only through a few elements of an
-array, at fixed offsets from the loop variable (marked by the independent_loops pass), runs as a scan
+array, at fixed offsets from the loop variable (marked by the loop_strategies pass), runs as a scan
 that carries those elements instead of the array.
 
     for j in range(n - 1):                  a pass of bubble sort: step j works on a[j] and a[j + 1],

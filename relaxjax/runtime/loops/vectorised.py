@@ -1,4 +1,4 @@
-"""The vectorised strategy: a loop whose iterations are independent (marked by the independent_loops
+"""The vectorised strategy: a loop whose iterations are independent (marked by the loop_strategies
 pass) runs them all at once, in one `vmap`.
 
 `for_stmt(range(...), body, state, names, independent(accumulators, slots, reads))` asks this strategy

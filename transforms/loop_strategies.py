@@ -1,5 +1,7 @@
-"""A `for` loop over a range whose iterations cannot see each other's effects is marked so that the
-runtime may run all its iterations at once (one `vmap`) instead of one after another:
+"""The strategy a `for` loop over a range may run with: vectorised, or as a stream.
+
+A loop whose iterations cannot see each other's effects is marked so that the runtime may run all its
+iterations at once (one `vmap`) instead of one after another:
 
     for j in range(s, n - 1, 2):           for j in rj__.independent(range(s, n - 1, 2), ('swaps',),
                                                                   (('a', (0, 1)),), ()):
@@ -214,7 +216,7 @@ class _Slots(gast.NodeTransformer):
         return node
 
 
-class _IndependentLoops(gast.NodeTransformer):
+class _LoopStrategies(gast.NodeTransformer):
     def __init__(self, ctx: Context, function: gast.FunctionDef):
         self.ctx, self.function = ctx, function
 
@@ -249,4 +251,4 @@ class _IndependentLoops(gast.NodeTransformer):
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
     """Mark every `for` loop over a range whose iterations are independent, or depend on each other only
     through elements at fixed offsets of the loop variable (outermost first)."""
-    return _IndependentLoops(ctx, node).visit(node)
+    return _LoopStrategies(ctx, node).visit(node)

@@ -27,7 +27,7 @@ class _AtOnce:
 
 
 def _swap_body(j, a, swaps):
-    """`if a[j] > a[j + 1]: swap them; swaps += 1.0`, as the independent-loops pass writes it."""
+    """`if a[j] > a[j + 1]: swap them; swaps += 1.0`, as the loop_strategies pass writes it."""
     x, y = take_slots(a, j, (0, 1))
     x, y, swaps = if_stmt(gt(x, y), lambda x, y, s: (y, x, s + 1.0), lambda x, y, s: (x, y, s),
                           (x, y, swaps), ("x", "y", "swaps"))

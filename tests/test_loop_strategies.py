@@ -1,5 +1,5 @@
 """Running independent iterations at once, or a loop as a stream, and feeding reads in
-(transforms/independent_loops.py, runtime/loops/vectorised.py and stream.py) changes the cost, never the
+(transforms/loop_strategies.py, runtime/loops/vectorised.py and stream.py) changes the cost, never the
 result: every corpus algorithm gives the same hard result and the same relaxed values and
 gradients with the optional passes switched off, and the corpus does run loops at once."""
 import jax
@@ -18,7 +18,7 @@ def test_results_do_not_depend_on_running_iterations_at_once(alg):
     args = alg.inputs(np.random.default_rng(7))
     hard = flat(relax(alg.fn, mode="hard", max_iter=alg.max_iter)(*args))
     relaxed = value_and_grads(alg, args) if alg.soft else []
-    off = ("independent_loops", "row_hoisting")   # every optional pass
+    off = ("loop_strategies", "row_hoisting")   # every optional pass
     # Hard results agree to the last bit or two: XLA on CPU divides a vector by a value the iterations
     # share as a multiplication by its reciprocal (so does `jnp` for `array / scalar`).
     hard_tol = 1e-12 if x64() else 1e-5

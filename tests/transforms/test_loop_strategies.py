@@ -1,7 +1,7 @@
-"""The independent-loops pass: which `for` loops it marks, and the slots it gives their arrays."""
+"""The loop_strategies pass: which `for` loops it marks, and the slots it gives their arrays."""
 import pytest
 
-from relaxjax.transforms import independent_loops
+from relaxjax.transforms import loop_strategies
 from tests.transforms.helpers import run_pass, same
 
 
@@ -12,7 +12,7 @@ from tests.transforms.helpers import run_pass, same
     ("range(n - 1)", "rj__.streamed(range(n - 1), (('a', (0, 1)),), ())"),
 ])
 def test_compare_swaps_at_the_loop_variable_become_slots(loop, marked):
-    out = run_pass(independent_loops, f"""
+    out = run_pass(loop_strategies, f"""
         def f(a, s, n):
             swaps = 0.0
             for j in {loop}:
@@ -35,7 +35,7 @@ def test_compare_swaps_at_the_loop_variable_become_slots(loop, marked):
 
 
 def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(new, dist, k):
             for r in range(k):
                 for c in range(k):
@@ -52,7 +52,7 @@ def test_rows_of_a_table_are_slots_and_inner_loops_are_marked_too():
 
 
 def test_reads_at_constant_places_are_not_looked_at():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(a, w, m, n):
             for j in range(0, n, 2):
                 a[j] = w[0] + m[1][2] + w[-1]
@@ -62,7 +62,7 @@ def test_reads_at_constant_places_are_not_looked_at():
 
 
 def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(a, b, w, n):
             for j in range(1, n - 1):
                 a[j] = a[j - 1] + b[j] * b[j + 1] + w[0]
@@ -74,7 +74,7 @@ def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
 
 
 def test_a_running_value_over_one_slot_is_a_stream():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(a, n):
             s = 0.0
             for j in range(1, n):
@@ -108,7 +108,7 @@ def test_a_running_value_over_one_slot_is_a_stream():
     """,
 ])
 def test_dependent_loops_other_than_step_1_slots_are_not_streams(source):
-    out = run_pass(independent_loops, source)
+    out = run_pass(loop_strategies, source)
     assert "rj__.streamed" not in out and "rj__.independent" not in out, out
 
 
@@ -203,12 +203,12 @@ def test_dependent_loops_other_than_step_1_slots_are_not_streams(source):
     """,
 ])
 def test_loops_whose_iterations_may_see_each_other_are_left_alone(source):
-    out = run_pass(independent_loops, source)
+    out = run_pass(loop_strategies, source)
     assert "for j in rj__.independent" not in out, out
 
 
 def test_a_loop_variable_shared_with_a_comprehension_outside_does_not_count_as_used_there():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(a, k):
             b = [[a[r][c] for c in range(k)] for r in range(k)]
             for r in range(k):
@@ -220,7 +220,7 @@ def test_a_loop_variable_shared_with_a_comprehension_outside_does_not_count_as_u
 
 
 def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
-    out = run_pass(independent_loops, """
+    out = run_pass(loop_strategies, """
         def f(m):
             for r in range(len(m)):
                 s = 0.0
@@ -241,5 +241,5 @@ def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
 ])
 def test_a_variable_of_one_iteration_may_be_assigned_on_every_path_of_an_if(branch, independent):
     body = "".join(f"        {line}\n" for line in branch + ["b[r] = w"])
-    out = run_pass(independent_loops, f"def f(a, b):\n    for r in range(len(a)):\n{body}    return b\n")
+    out = run_pass(loop_strategies, f"def f(a, b):\n    for r in range(len(a)):\n{body}    return b\n")
     assert ("rj__.independent(range(len(a)), (), (('b', (0,)),), ((a, (0,)),))" in out) == independent, out
