@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax import relax
+from relaxjax.runtime import loops
 
 
 def flat(out) -> np.ndarray:
@@ -41,3 +42,17 @@ def value_and_grads(alg, args, off=()) -> list:
     soft_values = [jnp.asarray(args[k], float_type) for k in alg.soft]
     value, grads = jax.value_and_grad(total, argnums=tuple(range(len(soft_values))))(*soft_values)
     return [value, *grads]
+
+
+class StrategyOver:
+    """A loop strategy (`relaxjax.runtime.loops.Streamed`, `Independent`) for a loop over `iterable`."""
+
+    def __init__(self, strategy, iterable):
+        self.strategy, self.space = strategy, loops.IterationSpace(iterable)
+
+    def run_or_none(self, body, state, names):
+        """The strategy's result, or None where it declines."""
+        try:
+            return self.strategy.run(self.space, body, state, names)
+        except loops.Declined:
+            return None

@@ -92,12 +92,12 @@ def looking(base: Any, candidates: list) -> Iterator[_Look]:
 def elements(b: Any, positions: Any, c: int) -> Any:
     """`b[p + c]` for every position `p`, as a traced read of each would give it; slices where the
     positions are static and run up in steps of one."""
-    size = b.shape[0]
-    if not isinstance(positions, np.ndarray):
-        at = positions + c
-        return jnp.take(b, jnp.clip(jnp.where(at < 0, at + size, at), 0, size - 1), axis=0)
+    static = isinstance(positions, np.ndarray)
+    xp = np if static else jnp
     at = positions + c
-    at = np.clip(np.where(at < 0, at + size, at), 0, size - 1)
+    at = xp.clip(xp.where(at < 0, at + b.shape[0], at), 0, b.shape[0] - 1)   # from the end, then clamped
+    if not static:
+        return jnp.take(b, at, axis=0)
     steps = np.diff(at)
     if at.size > 1 and (steps == steps[0]).all() and steps[0] > 1:
         return b[at[0]:at[-1] + 1:steps[0]]

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from relaxjax.runtime import context, loops
+from tests.helpers import StrategyOver
 from relaxjax.runtime.arithmetic import add, mul
 from relaxjax.runtime.conditionals import if_stmt
 from relaxjax.runtime.loops import put_slots, take_slots
@@ -14,17 +15,8 @@ from relaxjax.runtime.values import BoundedInt, SoftBool
 SWAP = (("a", (0, 1)),)
 
 
-class _StreamOver:
-    """The stream strategy for a loop over `iterable`: its result, or None where it declines."""
-
-    def __init__(self, iterable, slots, reads=()):
-        self.space, self.strategy = loops.IterationSpace(iterable), loops.Streamed(slots, reads)
-
-    def run_or_none(self, body, state, names):
-        try:
-            return self.strategy.run(self.space, body, state, names)
-        except loops.Declined:
-            return None
+def _StreamOver(iterable, slots, reads=()):
+    return StrategyOver(loops.Streamed(slots, reads), iterable)
 
 
 def _swap_body(j, a, swaps):

@@ -11,19 +11,11 @@ from relaxjax.runtime.loops import put_slots, take_slots
 from relaxjax.runtime.logic import gt
 from relaxjax.runtime.conditionals import if_stmt
 from relaxjax.runtime.values import BoundedInt, SoftBool
+from tests.helpers import StrategyOver
 
 
-class _AtOnce:
-    """The vectorised strategy for a loop over `iterable`: its result, or None where it declines."""
-
-    def __init__(self, iterable, accumulators, slots, reads=()):
-        self.space, self.strategy = loops.IterationSpace(iterable), loops.Independent(accumulators, slots, reads)
-
-    def run_or_none(self, body, state, names):
-        try:
-            return self.strategy.run(self.space, body, state, names)
-        except loops.Declined:
-            return None
+def _AtOnce(iterable, accumulators, slots, reads=()):
+    return StrategyOver(loops.Independent(accumulators, slots, reads), iterable)
 
 
 def _swap_body(j, a, swaps):

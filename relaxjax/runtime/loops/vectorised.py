@@ -181,8 +181,9 @@ def feedable(b: Any) -> Any:
 def fed_elements(reads: list, positions: Any) -> tuple[list, list]:
     """Of `reads`, the `(b, c)` a loop over `positions` reads as `b[j + c]`: those that can be fed (`b` an
     array), and for each its elements `b[p + c]` at every position `p`."""
-    pairs = [(b, c) for b, c in reads if feedable(b) is not None]
-    return pairs, [fed_reads.elements(feedable(b), positions, c) for b, c in pairs]
+    arrays = [(b, c, feedable(b)) for b, c in reads]
+    pairs = [(b, c, array) for b, c, array in arrays if array is not None]
+    return [(b, c) for b, c, _ in pairs], [fed_reads.elements(array, positions, c) for _, c, array in pairs]
 
 
 def _put(a: Any, positions: Any, active: Any, c: int, v: Any) -> Any:
