@@ -41,8 +41,8 @@ def all_of(tests: list) -> Any:
     return functools.reduce(jnp.logical_and, [jnp.asarray(t) for t in tests])
 
 
-def static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-                       names: tuple[str, ...], budget: int) -> tuple | None:
+def static_trajectory(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
+                      names: tuple[str, ...], budget: int) -> tuple | None:
     """How the static ints of a relaxed `while` evolve, found by tracing it once and discarding the trace.
 
     Static values cannot depend on traced data, so the sequence they take (the paper's bubble sort:
@@ -50,7 +50,7 @@ def static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], stat
     Returns `(steps, specs, trajectories)` for `scanned_while`: the number of traced steps before the
     test becomes static False (or `budget`), the carry layout, and for each variable that is a static
     int changing from step to step its value at every step. None when a static True test interrupts
-    the traced steps (then the loop stays unrolled).
+    the traced steps, or every path of a pass leaves (then the loop stays unrolled).
     """
     record: list[tuple] = []
     ended: list[bool] = []
@@ -63,7 +63,10 @@ def static_trajectory(test: Callable[..., Any], body: Callable[..., tuple], stat
                 ended.append(c)
                 return ()
             record.append(tuple(spec_of(v) for v in s))
-            s = body(*s)
+            s = body(*s).going
+            if s is None:
+                ended.append(True)
+                return ()
         return ()
 
     jax.make_jaxpr(explore)()
@@ -90,17 +93,17 @@ def frozen_once_halted(halted: Any, old: tuple, new: tuple, names: tuple[str, ..
                  for o, n, name in zip(old, new, names))
 
 
-def scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: tuple,
-                  names: tuple[str, ...], steps: int, specs: tuple | None = None,
-                  trajectories: dict[int, list[int]] | None = None) -> tuple:
-    """The halting mixture of up to `steps` more iterations, and the probability (hard: whether) the
-    loop still runs after them: each pass is `if test: body else: break`, folded by `scanned_outcomes`.
+def scanned_while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
+                  names: tuple[str, ...], kinds: tuple[str, ...], steps: int, specs: tuple | None = None,
+                  trajectories: dict[int, list[int]] | None = None) -> tuple[Outcome, Any]:
+    """Up to `steps` more passes of `if test: body else: break`, folded by `scanned_outcomes`: the
+    outcome of the rest of the loop, and the probability (hard: whether) it still runs after them.
 
     `trajectories` gives, for some variables, their static int value at each step: the scan feeds
     them in as `BoundedInt`s, so a `range(n)` in the body is masked at the largest `n`.
     """
     if steps <= 0:
-        return state, True
+        return go(state), True
     trajectories = trajectories or {}
     bounds = {k: (min(v), max(v)) for k, v in trajectories.items()}
     xs = {k: jnp.asarray(v) for k, v in trajectories.items()} or None
@@ -109,13 +112,15 @@ def scanned_while(test: Callable[..., Any], body: Callable[..., tuple], state: t
         if x is not None:
             s = tuple(BoundedInt(x[k], *bounds[k]) if k in bounds else v for k, v in enumerate(s))
         c = truth(test(*s))
-        if isinstance(c, bool):   # static inside the scan (a test on a static part): a constant pass
-            c = jnp.asarray(c)
-        halted = c.prob == 0 if isinstance(c, SoftBool) else jnp.logical_not(c)
-        return mix(c, go(frozen_once_halted(halted, s, body(*s), names)), exit_(s), names)
+        if isinstance(c, bool):   # static inside the scan (a test on a static part)
+            return body(*s) if c else exit_(s)
+        out = body(*s)
+        if out.going is not None:
+            halted = c.prob == 0 if isinstance(c, SoftBool) else jnp.logical_not(c)
+            out = Outcome(frozen_once_halted(halted, s, out.going, names), out.exits)
+        return mix(c, out, exit_(s), names)
 
-    out, running = scanned_outcomes(step, state, names, xs, steps, kinds=("break",), specs=specs)
-    return out.going, running
+    return scanned_outcomes(step, state, names, xs, steps, kinds=kinds, specs=specs)
 
 
 def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:

@@ -124,7 +124,7 @@ def then(first: Outcome, rest: Callable[..., Outcome], names: tuple[str, ...]) -
     """`first`, and on the paths that went on, `rest` (the statements after a loop that may return)."""
     if first.going is None:
         return first
-    going = _goes_on(first)
+    going = goes_on(first)
     if isinstance(going, bool):
         return rest(*first.going) if going else first
     second = rest(*first.going)
@@ -136,7 +136,7 @@ def then(first: Outcome, rest: Callable[..., Outcome], names: tuple[str, ...]) -
     return mix(going, second, left, names)
 
 
-def _goes_on(o: Outcome) -> Any:
+def goes_on(o: Outcome) -> Any:
     """The probability that an outcome goes on: True, or a bool array / SoftBool."""
     qs = [o.probability(k) for k in o.exits]
     if all(isinstance(q, bool) for q in qs):
@@ -152,7 +152,7 @@ def settle(out: Outcome, kind: str, names: tuple[str, ...]) -> Outcome:
         return out
     q, e = out.exits[kind]
     exits = {k: v for k, v in out.exits.items() if k != kind}
-    going = _goes_on(out)
+    going = goes_on(out)
     if out.going is None:
         return Outcome(e, exits)
     if isinstance(going, bool) and isinstance(q, bool):

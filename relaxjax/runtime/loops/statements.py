@@ -30,9 +30,8 @@ from relaxjax.runtime.logic import truth
 from relaxjax.runtime.loops.halting import (all_of, scanned_outcomes, scanned_while, static_parts_equal,
                                             static_trajectory, unrolled_outcomes)
 from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds_must_be_static
-from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, mix, settle
-from relaxjax.runtime.loops.strategy import NEEDS_UNROLLING, Declined, declined_if_unrolling_needed
-from relaxjax.runtime.merge import merge_states
+from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, goes_on, level, mix, settle
+from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 
 
 def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
@@ -94,95 +93,90 @@ def _unrolled(space: IterationSpace, body: Callable[..., Outcome], state: tuple,
 
 def while_stmt(test: Callable[..., Any], body: Callable[..., Any], state: tuple, names: tuple[str, ...],
                exits: bool = False, returns: bool = False) -> Any:
-    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting step.
-    With `exits` the body may `break` or `return` (it returns an `Outcome`; the result is as `for_stmt`'s)."""
-    if exits:
-        return _while_outcomes(test, body, state, names, returns)
+    """`while test(*state): state = body(*state)`, relaxed to the state expected over the halting pass.
+
+    With `exits` the body may `break` or `return`: it returns an `Outcome`, and the result is as
+    `for_stmt`'s. Without, the body's state goes on (`go`): the same loop with no way out but the test.
+    """
+    kinds = KINDS if returns else ("break",)
+    out = _while(test, body if exits else (lambda *s: go(body(*s))), state, names, kinds)
+    return out if returns else out.going
+
+
+def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
+           kinds: tuple[str, ...]) -> Outcome:
+    """Passes of `if test: body else: break`: in Python while they are decided statically, then up to
+    `max_iter` traced ones, scanned where the static parts of the state settle (or follow a static
+    trajectory), else unrolled; folded from the end."""
     max_iter = context.current().max_iter
-    traced: list[tuple[Any, tuple]] = []   # the traced passes run in Python: (test, state before)
+    traced: list[Outcome] = []   # the passes run in Python whose test or way out was traced
+    result: Outcome | None = None   # the outcome of the passes after those
     running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
-    try_scan = True
+    try_scan, can_scan = True, True
     while True:
         c = truth(test(*state))
-        if isinstance(c, bool):
-            if not c:
+        if c is False:
+            break
+        static = isinstance(c, bool)
+        if not static and len(traced) >= max_iter:
+            running = True
+            break
+        out = body(*state) if static else mix(c, body(*state), exit_(state), names)
+        if static and all(isinstance(q, bool) for q, _ in out.exits.values()):   # decided while tracing
+            if out.going is None:
+                result = settle(out, "break", names)
                 break
-            state = body(*state)
+            state = out.going
             continue
         if len(traced) >= max_iter:
             running = True
             break
-        new_state = body(*state)
-        traced.append((c, state))
-        old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, new_state))
-        state = new_state
-        budget = max_iter - len(traced)
-        if all(map(static_parts_equal, old_specs, new_specs)):
-            state, running = scanned_while(test, body, state, names, budget)
+        traced.append(out)
+        if out.going is None:   # every path left in this pass
+            result = Outcome(None, {})
             break
-        if try_scan:
-            # Static values still change. A counter can be carried as a traced value; a value the body
-            # needs as structure (a range bound) is fed in from its recorded static trajectory. Failing
-            # both (a static True test between traced ones), the loop stays unrolled.
-            try_scan = False
-            try:
-                with bounds_must_be_static():
-                    state, running = scanned_while(test, body, state, names, budget,
-                                                    join_states(old_specs, new_state, names))
-                break
-            except NeedsStatic:
-                plan = static_trajectory(test, body, state, names, budget)
-            if plan is not None:
-                state, running = scanned_while(test, body, state, names, *plan)
-                running = running if plan[0] >= budget else None   # else the test became static False
-                break
-    if not traced:
+        old_specs, new_specs = (tuple(spec_of(v) for v in s) for s in (state, out.going))
+        state = out.going
+        budget = max_iter - len(traced)
+        if not can_scan:
+            continue
+        try:
+            with declined_if_unrolling_needed():
+                if all(map(static_parts_equal, old_specs, new_specs)):
+                    result, running = scanned_while(test, body, state, names, kinds, budget)
+                    break
+            if try_scan:
+                # Static values still change. A counter can be carried as a traced value; a value the
+                # body needs as structure (a range bound) is fed in from its recorded static trajectory.
+                # Failing both (a static True test between traced ones), the loop stays unrolled.
+                try_scan = False
+                try:
+                    with bounds_must_be_static(), declined_if_unrolling_needed():
+                        result, running = scanned_while(test, body, state, names, kinds, budget,
+                                                        join_states(old_specs, out.going, names))
+                    break
+                except NeedsStatic:
+                    plan = static_trajectory(test, body, state, names, budget)
+                if plan is not None:
+                    with declined_if_unrolling_needed():
+                        result, running = scanned_while(test, body, state, names, kinds, *plan)
+                    running = running if plan[0] >= budget else None   # else the test became static False
+                    break
+        except Declined:   # the body needs its passes unrolled (a static loop variable, a list that grows)
+            can_scan = False
+    _explain_while(traced, running, max_iter)
+    if running is not None:
+        unfinished.report(all_of([goes_on(out) for out in traced] + [running]), "this `while` loop")
+    result = result if result is not None else go(state)
+    for out in reversed(traced):
+        result = level(out, result, names)
+    return result
+
+
+def _explain_while(traced: list, running: Any, max_iter: int) -> None:
+    if not traced and running is None:
         explain.note("while", explain.STATIC_WHILE, "python")
     elif running is not None:
         explain.note("while", explain.bounded(max_iter), "bounded")
     else:
         explain.note("while", "traced test, until the test became static False", "until_static")
-    if running is not None:
-        unfinished.report(all_of([c for c, _ in traced] + [running]), "this `while` loop")
-    for c, s in reversed(traced):
-        state = merge_states(c, state, s, names)
-    return state
-
-
-def _while_outcomes(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
-                    names: tuple[str, ...], returns: bool) -> Any:
-    """`while test: body` where the body may `break` or `return`: up to `max_iter` passes of
-    `if test: body else: break` (the mass still running then leaves with the last state)."""
-    def step(s, _=None):
-        c = truth(test(*s))
-        if isinstance(c, bool):
-            return body(*s) if c else exit_(s)
-        return mix(c, body(*s), exit_(s), names)
-
-    max_iter = context.current().max_iter
-    done = 0
-    while done < max_iter:   # passes decided statically run as plain Python
-        c = truth(test(*state))
-        if not isinstance(c, bool):
-            break
-        if not c:
-            explain.note("while", explain.STATIC_WHILE, "python")
-            return go(state) if returns else state
-        out = body(*state)
-        if not all(isinstance(q, bool) for q, _ in out.exits.values()):
-            break
-        if out.going is None:
-            out = settle(out, "break", names)
-            return out if returns else out.going
-        state, done = out.going, done + 1
-    if done == max_iter:
-        unfinished.report(True, "this `while` loop")
-        return go(state) if returns else state
-    explain.note("while", explain.bounded(max_iter), "bounded")
-    try:
-        out, running = scanned_outcomes(step, state, names, None, max_iter - done, KINDS if returns else ("break",))
-    except NEEDS_UNROLLING:
-        out, running = unrolled_outcomes([step] * (max_iter - done), state, names), None
-    if running is not None:
-        unfinished.report(running, "this `while` loop")
-    return out if returns else out.going
