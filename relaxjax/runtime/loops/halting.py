@@ -1,11 +1,12 @@
-"""The halting folds: a loop's passes recorded by one scan and folded from the end by a reverse scan.
+"""The halting fold: a loop's passes recorded by one scan and folded from the end by a reverse scan.
 
-`while test: body` returns the state expected over the halting step (with `c_t` the test on state
-`x_t`: `x_0` if not c_0, else `x_1` if not c_1, ...: the nested merge `merge(c_0, merge(c_1, ..., x_1),
-x_0)`), with the mass still running after its last pass given to the last state. `scanned_while` records
-`(c_t, x_t)` in a scan and folds the merges in a reverse scan. A loop that may `break` or `return`
-records each pass's `Outcome` instead and folds `outcomes.level` the same way (`scanned_outcomes`), or,
-unrolled, in Python (`unrolled_outcomes`).
+Every pass of a loop is an `Outcome`: the state that goes on, and the probability and state of each way
+out. `while test: body` is passes of `if test: body else: break`, so its result is the state expected
+over the halting pass (with `c_t` the test on state `x_t`: `x_0` if not c_0, else `x_1` if not c_1,
+...: the nested merge `merge(c_0, merge(c_1, ..., x_1), x_0)`), with the mass still running after its
+last pass given to the last state. `scanned_outcomes` records each pass's ways out in a scan and folds
+`outcomes.level` in a reverse scan (a loop with no way out records and folds nothing);
+`scanned_while` builds the passes of a `while`; `unrolled_outcomes` folds passes run in Python.
 """
 from __future__ import annotations
 

@@ -12,13 +12,14 @@ A strategy that cannot run the loop raises `Declined` and the next one runs it; 
 in the `explain` report. With `exits=True` (a body that may `break` or `return`) the same plan runs on
 the body's `Outcome`s, folded from the end (halting.py).
 
-`while test: body` (`while_stmt`) runs as plain Python while the test is static; once it is traced,
-the remaining passes up to `max_iter` run as one scan that records `(c_t, x_t)` and a reverse scan that
-folds them into the state expected over the halting step (halting.py). Static values that keep changing
-are carried as traced values (a step counter), or, when the body needs them static (a range bound: the
-paper's bubble sort, whose pass length `n` shrinks until `swapped` becomes the constant False), fed into
-the scan from their static trajectory, recorded by tracing the loop once. Every scanned pass is
-`if test: body else: break`, on the same outcome fold as a `for` with exits.
+`while test: body` (`while_stmt`) is passes of `if test: body else: break` (`exits=True`: the body
+may also break or return). Passes decided while tracing (a static test, static ways out) run as plain
+Python; the traced ones, up to `max_iter`, run in Python until the static parts of the state stop
+changing, then the rest as one scan. Static values that keep changing are carried as traced values (a
+step counter), or, when the body needs them static (a range bound: the paper's bubble sort, whose pass
+length `n` shrinks until `swapped` becomes the constant False), fed into the scan from their static
+trajectory, recorded by tracing the loop once. Every pass is an `Outcome`, and all are folded from the
+end into the state expected over the halting pass (halting.py), as a `for` with exits is.
 """
 from __future__ import annotations
 
