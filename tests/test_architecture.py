@@ -102,3 +102,12 @@ def test_generated_code_calls_only_listed_operators():
                for name in re.findall(rf"\b{generated_names.RUNTIME}\.(\w+)", convert(alg.fn).source)}
     assert emitted <= generated_names.OPERATORS, emitted - generated_names.OPERATORS
     assert {"for_stmt", "while_stmt", "if_stmt", "streamed", "independent", "if_outcome", "then"} <= emitted
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists its packages by hand: a new subpackage must be listed, or a plain
+    `pip install .` leaves it out (an editable install would still find it)."""
+    listed = set(re.findall(r'"([\w.]+)"', re.search(r"^packages = \[(.*?)\]", (ROOT / "pyproject.toml").read_text(),
+                                                     flags=re.M).group(1)))
+    packages = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert packages == listed, (packages - listed, listed - packages)
