@@ -60,9 +60,12 @@ def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple
     if exits:
         out = _first_that_runs([_scanned, _unrolled], space, body, state, names, KINDS if returns else ("break",))
         return out if returns else out.going
-    marked = [lambda space, _, state, names, kinds: go(strategy.run(space, body, state, names))]
-    return _first_that_runs((marked if strategy is not None else []) + [_scanned, _unrolled], space,
-                            lambda *a: go(body(*a)), state, names, ()).going
+
+    def marked(space: IterationSpace, _: Callable, state: tuple, names: tuple[str, ...], __: tuple) -> Outcome:
+        return go(strategy.run(space, body, state, names))   # a strategy runs the body as written
+
+    runners = ([marked] if strategy is not None else []) + [_scanned, _unrolled]
+    return _first_that_runs(runners, space, lambda *a: go(body(*a)), state, names, ()).going
 
 
 def _scanned(space: IterationSpace, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
