@@ -118,3 +118,14 @@ def test_conditional_probability_of_an_exit_has_finite_gradients_at_any_mass(den
     value, grad = jax.value_and_grad(lambda d: _ratio(0.25 * d, d).prob)(d)
     assert np.isfinite(value) and np.isfinite(grad)
     assert float(value) == (0.25 if den > np.sqrt(np.finfo(d.dtype).tiny) else 0.5)
+
+
+def test_a_pass_that_may_break_mixes_the_later_passes_and_its_break_by_its_probability():
+    from relaxjax.runtime.loops.outcomes import exit_, go, level, mix
+    names = ("x",)
+    out = mix(SoftBool(jnp.asarray(0.3)), go((jnp.asarray(1.0),)), exit_((jnp.asarray(5.0),)), names)
+    assert not isinstance(out.probability("break"), (bool, SoftBool))   # a float, as `mix` leaves it
+    np.testing.assert_allclose(level(out, go((jnp.asarray(2.0),)), names).going[0], 0.3 * 2.0 + 0.7 * 5.0,
+                               rtol=1e-6)
+    hard = mix(jnp.asarray(False), go((1,)), exit_((5,)), names)   # a hard test: exactly the break state
+    assert int(level(hard, go((2,)), names).going[0]) == 5

@@ -172,4 +172,12 @@ def finish(out: Outcome, rest: Callable[..., tuple], names: tuple[str, ...]) -> 
 def level(out: Outcome, later: Outcome, names: tuple[str, ...]) -> Outcome:
     """Passes t.. as seen after the loop: pass t (`out`), then (where it went on) the later passes; a
     `break` ends the loop with its state."""
+    if not later.exits and out.going is not None and set(out.exits) <= {"break"}:
+        # The common case (every pass of a `while`): the pass breaks with probability q, else the later
+        # passes run to the end: one mixture, without the conditional probabilities of the general case.
+        if not out.exits:
+            return later
+        q, e = out.exits["break"]
+        weight = SoftBool(float_probability(q)) if is_soft(q) and not isinstance(q, SoftBool) else q
+        return Outcome(_pick(weight, e, later.going, names), {})
     return settle(then(out, lambda *_: later, names), "break", names)
