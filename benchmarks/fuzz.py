@@ -63,16 +63,28 @@ def load(source: str, directory: str) -> Callable:
 
 
 class _Margins(ast.NodeTransformer):
-    """Every comparison `l op r` becomes `__cmp(l, 'op', r)`, which records |l - r| (chains are split)."""
+    """Every comparison `l op r` becomes `__cmp(l, 'op', r, same)`, which records |l - r| (chains are
+    split) unless `same`: an element compared with itself (`a[i] < a[j]` at `i == j`), which relaxjax
+    decides exactly. `is` comparisons stay as they are."""
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
+        if not all(type(op).__name__ in _OPS for op in node.ops):
+            return node
         parts, left = [], node.left
         for op, right in zip(node.ops, node.comparators):
             parts.append(ast.Call(ast.Name("__cmp", ast.Load()),
-                                  [left, ast.Constant(type(op).__name__), right], []))
+                                  [left, ast.Constant(type(op).__name__), right, _same_element(left, right)], []))
             left = right
         return parts[0] if len(parts) == 1 else ast.BoolOp(ast.And(), parts)
+
+
+def _same_element(left: ast.AST, right: ast.AST) -> ast.AST:
+    """`__same(a, i, j)` for `a[i]` and `a[j]` (whether they are one element), else False."""
+    if (isinstance(left, ast.Subscript) and isinstance(right, ast.Subscript) and isinstance(left.value, ast.Name)
+            and isinstance(right.value, ast.Name) and left.value.id == right.value.id):
+        return ast.Call(ast.Name("__same", ast.Load()), [left.value, left.slice, right.slice], [])
+    return ast.Constant(False)
 
 
 _OPS = {"Lt": lambda a, b: a < b, "LtE": lambda a, b: a <= b, "Gt": lambda a, b: a > b,
@@ -85,11 +97,15 @@ def cpython(source: str, inputs: tuple) -> tuple[np.ndarray, float]:
     tree = ast.fix_missing_locations(_Margins().visit(ast.parse(source)))
     margins = [np.inf]
 
-    def cmp(a, op, b):   # a Python bool, as comparing Python floats gives (NumPy's bool_ adds by OR)
-        margins.append(abs(float(a) - float(b)))
+    def cmp(a, op, b, same):   # a Python bool, as comparing Python floats gives (NumPy's bool_ adds by OR)
+        if not same:
+            margins.append(abs(float(a) - float(b)))
         return bool(_OPS[op](a, b))
 
-    namespace: dict[str, Any] = {"__cmp": cmp}
+    def same(a, i, j):
+        return i % len(a) == j % len(a)
+
+    namespace: dict[str, Any] = {"__cmp": cmp, "__same": same}
     exec(compile(tree, "<fuzz>", "exec"), namespace)
     dtype = _float()
     x, y, a = inputs

@@ -4,9 +4,10 @@ A program is `def prog(x, y, a)` (two floats and a list of floats) built from ne
 `for` over ranges whose bounds depend on enclosing loops, `for` over the list, `while` with a bounded
 counter, `break`/`continue`/`return` under conditions, comparisons and `and`/`or`/`not` on floats and
 ints, reads, writes and swaps of list elements (including `a[-1]` and soft indices `a[min(c, n-1)]`),
-`min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`), and loops over
-disjoint pairs whose iterations are independent (relaxjax runs them at once). It returns its whole
-state: `f0, f1, f2, c0, c1, a`.
+`min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`), truth values
+tested with `is True` / `is not False`, the list's own truth value (`not a or ...`), a loop variable read
+after its loop, and loops over disjoint pairs whose iterations are independent (relaxjax runs them at
+once). It returns its whole state: `f0, f1, f2, c0, c1, a`.
 
 Programs are trees of `Stmt` so that a failing one can be shrunk statement by statement. Every program
 terminates, reads only defined names and indexes only in range, so CPython always runs it.
@@ -21,6 +22,7 @@ COUNTERS = ("c0", "c1")
 RESULT = "f0, f1, f2, c0, c1, a"
 PROLOGUE = ("n = len(a)", "f0 = x", "f1 = y", "f2 = 0.0", "c0 = 0", "c1 = 0")
 CONSTANTS = ("0.0", "1.0", "-1.0", "0.5", "2.0", "3.0")
+STATIC_RANGES = ("in range(n):", "in range(1, n):", "in range(n - 1):", "in range(2):")   # never empty (n >= 3)
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
@@ -103,7 +105,11 @@ class Generator:
         if kind == "if":
             return [self.if_stmt(depth, loops, in_loop)]
         if kind == "for":
-            return [self.for_range(depth, loops)]
+            loop = self.for_range(depth, loops)
+            name = loop.head.split()[1]
+            if loop.head.endswith(STATIC_RANGES) and r.random() < 0.4:   # Python keeps the last value
+                return [loop, Stmt(f"c1 = c1 + {name}")]
+            return [loop]
         if kind == "pairs":
             return [self.pairs_loop(loops)]
         if kind == "for_each":
@@ -216,7 +222,7 @@ class Generator:
 
     def cond(self, loops: tuple[_Loop, ...], depth: int) -> str:
         r = self.rng
-        form = r.randrange(10) if depth > 0 else 0
+        form = r.randrange(12) if depth > 0 else 0
         if form <= 3:
             return f"{self.expr(loops, 1)} {r.choice(COMPARISONS)} {self.expr(loops, 1)}"
         if form == 4:
@@ -229,6 +235,10 @@ class Generator:
         if form <= 8:
             op = r.choice(("and", "or"))
             return f"({self.cond(loops, depth - 1)} {op} {self.cond(loops, depth - 1)})"
+        if form == 10:   # a truth value tested with `is`, as `while done is False:` does
+            return f"({self.cond(loops, depth - 1)}) {r.choice(('is', 'is not'))} {r.choice(('True', 'False'))}"
+        if form == 11:   # the truth value of the list: non-empty
+            return r.choice((f"(not a or {self.cond(loops, depth - 1)})", f"(a and {self.cond(loops, depth - 1)})"))
         return f"{self.expr(loops, 1)} < {self.expr(loops, 1)}"
 
     def new_name(self, prefix: str) -> str:

@@ -15,7 +15,7 @@ from relaxjax.calls import UserCalls, calling
 from relaxjax.conversion import convert
 from relaxjax.runtime import context, distributions, provenance, sampling
 from relaxjax.runtime import explain as explain_mod
-from relaxjax.runtime.errors import traceback_location
+from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 from relaxjax.transforms import pipeline
@@ -176,6 +176,13 @@ class RelaxedFunction:
             with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist, off=self.off,
                                  calls=_USER_CALLS), calling(self._fn), drawing:
                 return _to_output(generated(*args, **kwargs))
+        except AttributeError as err:
+            clearer = _array_attribute_error(err)
+            if clearer is None:
+                _add_note(err, self._fn, args, kwargs)
+                raise
+            _add_note(clearer, self._fn, args, kwargs)
+            raise clearer from err
         except Exception as err:
             _add_note(err, self._fn, args, kwargs)
             raise
@@ -299,6 +306,19 @@ def straight_through(hard: Any, relaxed: Any) -> Any:
         return jax.lax.stop_gradient(h) + zero.astype(h.dtype)
 
     return jax.tree_util.tree_unflatten(treedef, [combine(h, r) for h, r in zip(hard_leaves, relaxed_leaves)])
+
+
+def _array_attribute_error(err: AttributeError) -> RelaxError | None:
+    """A clearer error for a method or attribute of a list the user wrote (a JAX array while tracing),
+    naming the line, or None for other attribute errors."""
+    if not isinstance(getattr(err, "obj", None), jax.Array):
+        return None
+    where = traceback_location(err.__traceback__)
+    return RelaxError(f"{where + ': ' if where else ''}a list or array inside a relaxed function is a JAX "
+                      f"array, which has no attribute `.{err.name}`; relaxjax converts the list methods "
+                      f"`append`, `extend`, `sort` and `reverse` written as statements, and `len`, `sum`, "
+                      f"`min`, `max`, `sorted`, `x in a`; write other operations as a loop over the "
+                      f"positions (`for k in range(len(a)): if a[k] == v: ...` for `a.index(v)`)")
 
 
 def _add_note(err: Exception, fn: Callable, args: tuple, kwargs: dict) -> None:

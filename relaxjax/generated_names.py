@@ -18,7 +18,8 @@ HOISTED = "hoisted_rows"   # rows of a table a loop reads and writes, taken out 
 
 OPERATORS = frozenset({
     # expressions
-    "lt", "le", "gt", "ge", "eq", "ne", "not_", "and_", "or_", "if_exp", "getitem", "add", "sub", "mul", "neg",
+    "lt", "le", "gt", "ge", "eq", "ne", "is_", "is_not", "same_place", "contains", "not_contains", "text_of",
+    "not_", "and_", "or_", "if_exp", "getitem", "add", "sub", "mul", "neg",
     "pos", "invert", "call", "call_rebinding", "call_sharp", "repeat",
     # statements
     "setitem", "if_stmt", "for_stmt", "while_stmt", "Undefined",

@@ -766,6 +766,116 @@ def neighbour_max(g):
     return out
 
 
+# ---------------------------------------------------------------- real Python, round 2
+def bubble_sort_until_sorted(a):
+    """A flag tested with `is`: `while is_sorted is False` (CPython's identity of bools)."""
+    is_sorted = False
+    while is_sorted is False:
+        is_sorted = True
+        for i in range(len(a) - 1):
+            if a[i] > a[i + 1]:
+                a[i], a[i + 1] = a[i + 1], a[i]
+                is_sorted = False
+    return a
+
+
+def largest_or_zero(a):
+    """The first line of many real functions: a list's truth value is whether it is non-empty."""
+    if not a:
+        return 0.0
+    best = a[0]
+    for x in a:
+        if x > best:
+            best = x
+    return best
+
+
+def grid_corner_sum(grid):
+    if not grid or not grid[0]:
+        return 0.0
+    total = 0.0
+    for row in grid:
+        if row[0] > 1.0 and row[len(row) - 1] > 1.0:
+            total += row[0]
+    return total
+
+
+def square_root_search(n):
+    """`return` inside a `while` whose bound is known only at run time."""
+    i = 0
+    while i < n:
+        if i * i == n:
+            return i + 0.5
+        i += 1
+    return -1.0
+
+
+def contains_sorted(a, x):
+    """A binary search with an early `return True` and a final `return False`."""
+    left = 0
+    right = len(a) - 1
+    while left <= right:
+        mid = (left + right) // 2
+        if a[mid] == x:
+            return True
+        elif a[mid] < x:
+            left = mid + 1
+        else:
+            right = mid - 1
+    return False
+
+
+def best_capacity(weights, values):
+    """A loop variable read after its loop (Python keeps its last value)."""
+    dp = [0.0] * (len(values) + 1)
+    for w in range(1, len(values) + 1):
+        dp[w] = dp[w - 1]
+        if values[w - 1] > weights[w - 1]:
+            dp[w] = dp[w - 1] + values[w - 1]
+    return dp[w] + w
+
+
+def stop_index(a, t):
+    for i in range(len(a)):
+        if a[i] > t:
+            break
+    return i
+
+
+def cocktail_shaker(a):
+    """A soft `break` inside a `while` whose running paths keep exact integer bounds."""
+    start = 0
+    end = len(a) - 1
+    swapped = True
+    while start < end:
+        swapped = False
+        for i in range(start, end):
+            if a[i] > a[i + 1]:
+                a[i], a[i + 1] = a[i + 1], a[i]
+                swapped = True
+        if not swapped:
+            break
+        end -= 1
+        for i in range(end, start, -1):
+            if a[i - 1] > a[i]:
+                a[i], a[i - 1] = a[i - 1], a[i]
+                swapped = True
+        start += 1
+    return a
+
+
+def ranks_counting_self(a):
+    """Each element also compared with itself: exact (not a tie) under one perturbation per value."""
+    r = [0.0] * len(a)
+    for i in range(len(a)):
+        for j in range(len(a)):
+            if a[j] < a[i]:
+                r[i] += 1
+            if a[j] <= a[i]:
+                r[i] += 10
+    return r
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -875,7 +985,7 @@ CORPUS = [
               separated=lambda r: (0.3, 10.0)),
     Algorithm(float_countdown, lambda r: (float(r.uniform(-1.0, 8.0)),), separated=lambda r: (4.3,)),
     Algorithm(gcd, lambda r: (int(r.integers(1, 200)), int(r.integers(0, 200))), soft=()),
-    Algorithm(collatz_steps, lambda r: (int(r.integers(1, 27)),), soft=(), max_iter=200),
+    Algorithm(collatz_steps, lambda r: (int(r.integers(1, 100)),), soft=()),   # 27 takes 111 > max_iter steps
     Algorithm(integer_sqrt, lambda r: (int(r.integers(0, 500)),), soft=()),
     Algorithm(greedy_change, lambda r: (int(r.integers(0, 100)),), soft=()),
     Algorithm(selection_sort, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
@@ -924,4 +1034,19 @@ CORPUS = [
     Algorithm(run_lengths, lambda r: (_floats(r, _sizes(r) + 1),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(staged_passes, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 7),)),
     Algorithm(static_while, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 5),)),
+    Algorithm(bubble_sort_until_sorted, lambda r: (_floats(r, int(r.integers(2, 5)), 3.0),), grad_beta=4.0,
+              separated=lambda r: (_separated(r, 5),)),
+    Algorithm(largest_or_zero, lambda r: (_floats(r, int(r.integers(1, 6))),), separated=lambda r: (_separated(r, 5),)),
+    Algorithm(grid_corner_sum, lambda r: (_matrix(r, int(r.integers(1, 4)), int(r.integers(1, 4))),),
+              separated=lambda r: ([[0.5, 1.5, 2.0], [1.5, 0.2, 1.6]],)),
+    Algorithm(square_root_search, lambda r: (float(r.choice([r.integers(0, 40), r.uniform(0, 40)])),),
+              separated=lambda r: (float(r.choice([4.0, 9.0, 15.5, 24.5, 36.0])),)),
+    Algorithm(contains_sorted, lambda r: (lambda a: (a, float(r.choice(a + [0.25]))))(sorted(_floats(r, _sizes(r)))),
+              soft=(0, 1)),
+    Algorithm(best_capacity, lambda r: (lambda n: (_floats(r, n), _floats(r, n)))(_sizes(r)), soft=(0, 1),
+              separated=lambda r: ([0.0, 1.0, 0.5], [1.0, 0.5, 2.0])),
+    Algorithm(stop_index, lambda r: (_floats(r, _sizes(r)), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
+    Algorithm(cocktail_shaker, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(ranks_counting_self, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
 ]

@@ -38,7 +38,8 @@ def test_programs_are_deterministic_and_varied():
     text = "".join(sources)
     for construct in ("elif ", "else:", "while ", "break", "continue", "return f0", "for e",
                       "min(c", "a[-1]", "abs(", "max(", " and ", " or ", "not ", " == ", " != ", " if ",
-                      ") + (", " * (", "-("):   # the last three: truth values in arithmetic
+                      ") + (", " * (", "-(",   # these three: truth values in arithmetic
+                      ") is ", "not a or ", "(a and ", "c1 = c1 + i"):   # `is`, the list's truth, a loop variable after
         assert construct in text, construct
     assert re.search(r"range\([^)]*\bi\d", text), "no range bound that depends on an enclosing loop"
 

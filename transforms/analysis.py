@@ -114,8 +114,14 @@ def reads(node: gast.AST, name: str, outside: gast.AST | None = None) -> bool:
             return True
         if isinstance(n, gast.AugAssign) and name in target_names(n.target):
             return True
+        if isinstance(n, _COMPREHENSIONS) and any(name in target_names(g.target) for g in n.generators):
+            stack.append(n.generators[0].iter)   # the rest reads the comprehension's own variable
+            continue
         stack.extend(gast.iter_child_nodes(n))
     return False
+
+
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
 
 def live_on_entry(stmts: list[gast.stmt], name: str) -> bool:
@@ -150,3 +156,30 @@ def _assigns(stmts: list[gast.stmt], name: str) -> bool:
     return any((isinstance(s, gast.Assign) and any(name in target_names(t) for t in s.targets))
                or (isinstance(s, gast.If) and _assigns(s.body, name) and _assigns(s.orelse, name))
                for s in stmts)
+
+
+def live_after(root: gast.AST, stmt: gast.stmt, name: str) -> bool:
+    """Whether some path that runs after `stmt` (in the function `root`) may read the value `stmt` leaves
+    in `name`: the rest of each enclosing block, the next pass and the `else` of each enclosing loop.
+    Conservative, as `live_on_entry`."""
+    parents = parent_map(root)
+    node = stmt
+    while node is not root and id(node) in parents:
+        parent = parents[id(node)]
+        for field in ("body", "orelse"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list) or not any(s is node for s in block):
+                continue
+            rest = block[[k for k, s in enumerate(block) if s is node][0] + 1:]
+            if live_on_entry(rest, name):
+                return True
+            if _assigns(rest, name):
+                return False
+            if isinstance(parent, (gast.For, gast.While)) and field == "body":
+                if isinstance(parent, gast.While) and reads(parent.test, name):
+                    return True
+                own = isinstance(parent, gast.For) and name in target_names(parent.target)
+                if (not own and live_on_entry(parent.body, name)) or live_on_entry(parent.orelse, name):
+                    return True
+        node = parent
+    return False

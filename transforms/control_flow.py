@@ -42,7 +42,8 @@ import copy
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import bound_names, live_on_entry, reads, runtime_operator, target_names
+from relaxjax.transforms.analysis import (bound_names, live_after, live_on_entry, reads, runtime_operator,
+                                         target_names)
 from relaxjax.generated_names import RETURN_MARKER, TEMP_PREFIX, op
 from relaxjax.transforms.anno import Key, get_anno, set_anno
 from relaxjax.transforms.context import Context
@@ -159,16 +160,19 @@ class _ControlFlow(gast.NodeTransformer):
                                f"({state}), ({labels}))", node, rjtmp_test=node.test),
         ]
 
-    def _loop(self, node: gast.AST, targets: list[str]) -> tuple[list[str], str, list, list, bool]:
+    def _loop(self, node: gast.AST, targets: list[str], kept: list[str]) -> tuple[list[str], str, list, list, bool]:
         """Shared by `for` and `while`: the state names, how the loop's result is used, and the
-        statements before and after its operator call."""
+        statements before and after its operator call. `kept`: loop variables read after the loop,
+        carried in the state like any other variable (Python keeps their last value)."""
         nested = get_anno(node, Key.OUTCOME_LOOP)   # inside a loop body, may return: an Outcome
         rest = node.orelse if get_anno(node, Key.REST, False) else None   # at function level, may return
         exits = _has_exits(node.body)
+        targets = [t for t in targets if t not in kept]
         if nested is not None:
             names = list(nested[1])
         else:
             names = [n for n in bound_names(node.body + (rest or [])) if n not in targets or rest is not None]
+            names += [n for n in kept if n not in names]
         if exits:
             node.body = self._lower_exits(node.body, names, node)
         else:
@@ -177,6 +181,7 @@ class _ControlFlow(gast.NodeTransformer):
         body = node.body
         if not exits:   # a step's own variables start undefined where an operator call passes them on
             names = [n for n in bound_names(node.body) if n not in targets and n not in local]
+            names += [n for n in kept if n not in names]
             own = bound_names([s for s in node.body if not isinstance(s, gast.FunctionDef)])
             body = [stmt for n in local if n in own and n not in targets and live_on_entry(node.body, n)
                     for stmt in templates.replace(f"{n} = {op('Undefined')}({n!r})", node)]
@@ -205,7 +210,10 @@ class _ControlFlow(gast.NodeTransformer):
 
     def visit_For(self, node: gast.For) -> list[gast.stmt]:
         targets = target_names(node.target)
-        names, use, body, after, exits = self._loop(node, targets)
+        rest = node.orelse if get_anno(node, Key.REST, False) else []   # the rest of the function, if it moved here
+        kept = [t for t in targets if not t.startswith(TEMP_PREFIX) and (
+            live_on_entry(rest, t) or (reads(self.root, t, outside=node) and live_after(self.root, node, t)))]
+        names, use, body, after, exits = self._loop(node, targets, kept)
         body_name = self.ctx.fresh("loop_body")
         if isinstance(node.target, gast.Name) and node.target.id not in names:
             params = [node.target.id] + names
@@ -216,14 +224,18 @@ class _ControlFlow(gast.NodeTransformer):
         state = "".join(n + ", " for n in names)
         labels = "".join(repr(n) + ", " for n in names)
         iterable, strategy = _strategy_mark(node.iter)
+        if kept:   # the strategies run steps out of order; the last step's variable needs them in order
+            strategy = None
+        kept_names = "".join(repr(n) + ", " for n in kept if n in names)
         call = templates.replace(use.format(call=f"{op('for_stmt')}(rjtmp_iter, {body_name}, ({state}), ({labels})"
                                                  + (", rjtmp_strategy" if strategy is not None else "")
-                                                 + (", exits=True" if exits else "")),
+                                                 + (", exits=True" if exits else "")
+                                                 + (f", kept=({kept_names})" if kept_names else "")),
                                  node, rjtmp_iter=iterable, rjtmp_strategy=strategy)
         return [_function(body_name, params, body, node), *call, *after]
 
     def visit_While(self, node: gast.While) -> list[gast.stmt]:
-        names, use, body, after, exits = self._loop(node, [])
+        names, use, body, after, exits = self._loop(node, [], [])
         test_name, body_name = self.ctx.fresh("loop_test"), self.ctx.fresh("loop_body")
         test = _function(test_name, names, templates.replace("return test", node, test=node.test), node)
         state = "".join(n + ", " for n in names)

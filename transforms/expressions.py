@@ -1,6 +1,10 @@
 """Expressions whose meaning relaxjax changes become runtime calls.
 
     a < b                ->  rj__.lt(a, b)          (also <=, >, >=, ==, !=)
+    x is y               ->  rj__.is_(x, y)         (also `is not`)
+    x in c               ->  rj__.contains(c, x)    (also `not in`: rj__.not_contains)
+    f"{x}"               ->  f"{rj__.text_of(x)}"     # a traced value is an error naming the line
+    a[j] < a[i]          ->  rj__.lt(a[j], a[i], rj__.same_place(a, (j,), (i,)))   # exact on one element
     not x                ->  rj__.not_(x)
     a and b and c        ->  rj__.and_(a, lambda: b, lambda: c)     # static short-circuit kept
     a or b               ->  rj__.or_(a, lambda: b)
@@ -15,6 +19,8 @@
 """
 from __future__ import annotations
 
+import copy
+
 import gast
 
 from relaxjax.transforms import templates
@@ -24,7 +30,8 @@ from relaxjax.transforms.anno import Key, get_anno
 from relaxjax.transforms.context import Context
 from relaxjax.transforms.subscript_stores import index_expression
 
-_COMPARE = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
+_COMPARE = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne",
+            gast.Is: "is_", gast.IsNot: "is_not"}
 
 
 def _runtime(attr: str) -> gast.Attribute:
@@ -75,13 +82,38 @@ def _number(node: gast.AST) -> bool:
     return isinstance(node, gast.Constant) and type(node.value) in (int, float, complex)
 
 
+def _element_path(node: gast.AST) -> tuple[str, list[gast.AST]] | None:
+    """`("d", [i, j])` for `rj__.getitem(rj__.getitem(d, i), j)` (also `d[i, j]`), else None."""
+    indices: list[gast.AST] = []
+    while runtime_operator(node) == "getitem":
+        index = node.args[1]
+        indices = (list(index.elts) if isinstance(index, gast.Tuple) else [index]) + indices
+        node = node.args[0]
+    return (node.id, indices) if isinstance(node, gast.Name) and indices else None
+
+
+def _same_place(left: gast.AST, right: gast.AST) -> gast.AST | None:
+    """For two elements of one array, `a[j] < a[i]`, the runtime test of whether they are the same element
+    (`rj__.same_place(a, (j,), (i,))`, or True when the indices are written alike); else None."""
+    p, q = _element_path(left), _element_path(right)
+    if p is None or q is None or p[0] != q[0] or len(p[1]) != len(q[1]):
+        return None
+    if all(gast.dump(x) == gast.dump(y) for x, y in zip(p[1], q[1])):
+        return templates.constant(True)
+    copies = [templates.tuple_of([copy.deepcopy(x) for x in path[1]]) for path in (p, q)]
+    return _call(left, "same_place", templates.name(p[0]), *copies)
+
+
 class _Expressions(gast.NodeTransformer):
     def visit_Compare(self, node: gast.Compare) -> gast.AST:
         self.generic_visit(node)
         op = type(node.ops[0])
+        if len(node.ops) == 1 and op in (gast.In, gast.NotIn):   # `x in c` -> rj__.contains(c, x)
+            return _call(node, "contains" if op is gast.In else "not_contains", node.comparators[0], node.left)
         if len(node.ops) != 1 or op not in _COMPARE:
             return node
-        return _call(node, _COMPARE[op], node.left, node.comparators[0])
+        same = _same_place(node.left, node.comparators[0]) if op not in (gast.Is, gast.IsNot) else None
+        return _call(node, _COMPARE[op], node.left, node.comparators[0], *([same] if same is not None else []))
 
     def visit_BinOp(self, node: gast.BinOp) -> gast.AST:
         self.generic_visit(node)
@@ -104,6 +136,11 @@ class _Expressions(gast.NodeTransformer):
         self.generic_visit(node)
         name = "and_" if isinstance(node.op, gast.And) else "or_"
         return _call(node, name, node.values[0], *[_thunk(v) for v in node.values[1:]])
+
+    def visit_FormattedValue(self, node: gast.FormattedValue) -> gast.AST:
+        self.generic_visit(node)
+        node.value = _call(node.value, "text_of", node.value)
+        return node
 
     def visit_IfExp(self, node: gast.IfExp) -> gast.AST:
         self.generic_visit(node)

@@ -12,6 +12,9 @@
 | `bool(x)` | Python | `x != 0` | `P(x != 0)` |
 | `jnp.argmin(a)`, `min(range(n), key=...)` | Python | exact | a `SoftIndex`: softmin weights over positions |
 | `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
+| `sorted(a)`, `a.sort()` | Python | `jnp.sort` | an error: write the sort itself to relax it |
+| `x in a` (`contains`) | Python | `any(v == x for v in a)` | the same, relaxed: `1 - prod(1 - P(v == x))` |
+| `str(x)`, `repr(x)`, f-strings | Python | an error naming the line | the same |
 """
 from __future__ import annotations
 
@@ -23,8 +26,9 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.indexing import as_array, getitem
-from relaxjax.runtime.logic import truth
+from relaxjax.runtime.conditionals import or_
+from relaxjax.runtime.indexing import as_array, getitem, traced_key
+from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
 from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
                                      is_floating, is_static, unwrap)
@@ -227,18 +231,66 @@ def list_extend(items: Any, values: Any) -> list:
     return items + builtins.list(values)
 
 
-def list_sort(items: Any) -> Any:
+def list_sort(items: Any, key: Any = None, reverse: bool = False) -> Any:
     """`items.sort()` as `items = sorted(items)`: exact. It has no relaxation: write the sort as an
     algorithm (a bubble sort, say) to relax it."""
+    return _sorted(items, key, reverse, "`.sort()`")
+
+
+def sorted_(items: Any, key: Any = None, reverse: bool = False) -> Any:
+    """`sorted(items)`: Python's for static values; exact (`jnp.sort`) in hard mode; an error on soft data,
+    which has no relaxation here (write the sorting algorithm itself to relax it)."""
+    return _sorted(items, key, reverse, "`sorted(...)`")
+
+
+def _sorted(items: Any, key: Any, reverse: Any, what: str) -> Any:
     if isinstance(items, Undefined):
         items.fail()
-    if isinstance(items, list) and all(is_static(v) for v in items):
-        return builtins.sorted(items)
+    if not isinstance(items, (jax.Array, SoftBool)) and all(is_static(v) for v in items):
+        return builtins.sorted(items, key=key, reverse=reverse)
+    if key is not None or not is_static(reverse):
+        raise RelaxError(f"{what} of traced data with `key=` is not supported; sort the keys, or write the "
+                         f"sorting algorithm itself")
     if context.current().mode != "hard" and (is_floating(items) or
                                        (isinstance(items, list) and any(is_floating(v) for v in items))):
-        raise RelaxError("`.sort()` of soft data has no relaxation; write the sorting algorithm itself (a "
-                         "bubble sort, say) so that relaxjax relaxes its comparisons, or use mode='hard'")
-    return jnp.sort(as_array(items), axis=0)
+        raise RelaxError(f"{what} of soft data has no relaxation; write the sorting algorithm itself (a "
+                         f"bubble sort, say) so that relaxjax relaxes its comparisons, or use mode='hard'")
+    out = jnp.sort(unwrap(as_array(items)), axis=0)
+    return out[::-1] if reverse else out
+
+
+def _no_text(what: str) -> RelaxError:
+    return RelaxError(f"{what} of a traced value has no value while tracing (the number is known only when "
+                      f"the compiled function runs); to see it, pass it to `print(...)` on its own "
+                      f"(relaxjax prints traced values with `jax.debug.print`), or return it")
+
+
+def str_(*args: Any, **kwargs: Any) -> str:
+    """`str(x)`: Python's for static values; an error naming the line for a traced one."""
+    if not all(is_static(a) for a in args):
+        raise _no_text("`str(...)`")
+    return builtins.str(*args, **kwargs)
+
+
+def repr_(x: Any) -> str:
+    """`repr(x)`: Python's for static values; an error naming the line for a traced one."""
+    if not is_static(x):
+        raise _no_text("`repr(...)`")
+    return builtins.repr(x)
+
+
+def format_(x: Any, spec: str = "") -> str:
+    """`format(x, spec)`: Python's for static values; an error naming the line for a traced one."""
+    if not is_static(x):
+        raise _no_text("`format(...)`")
+    return builtins.format(x, spec)
+
+
+def text_of(x: Any) -> Any:
+    """A value formatted into an f-string: itself when static; an error naming the line when traced."""
+    if not is_static(x):
+        raise _no_text("an f-string")
+    return x
 
 
 def list_reverse(items: Any) -> Any:
@@ -248,11 +300,44 @@ def list_reverse(items: Any) -> Any:
     return items[::-1] if isinstance(items, list) else getitem(items, slice(None, None, -1))
 
 
+def contains(container: Any, item: Any) -> Any:
+    """`item in container`: Python's for static values; for an array (a list) `any(x == item for x in
+    container)`, relaxed like that `any` (the probability that some element equals `item`); a traced key
+    of a dict or set is an error."""
+    for x in (container, item):
+        if isinstance(x, Undefined):
+            x.fail()
+    if isinstance(container, (dict, set, frozenset, str)):
+        if not is_static(item):
+            traced_key(container)
+        return item in container
+    if isinstance(container, (list, tuple, range)):
+        if is_static(item) and all(is_static(x) for x in container):
+            return item in container
+        size = len(container)
+    elif jnp.ndim(unwrap(container)) == 1:
+        size = jnp.shape(unwrap(container))[0]
+    else:
+        raise RelaxError(f"`in` over {type(container).__name__} of shape {jnp.shape(unwrap(container))}: "
+                         f"relaxjax compares an item with the elements of a flat list; compare rows "
+                         f"element by element")
+    found: Any = False
+    for k in range(size):
+        found = or_(found, lambda k=k: eq(getitem(container, k), item))
+    return found
+
+
+def not_contains(container: Any, item: Any) -> Any:
+    """`item not in container`."""
+    return not_(contains(container, item))
+
+
 BUILTINS: dict[Any, Callable] = {
     builtins.min: min_, builtins.max: max_, builtins.abs: abs_, builtins.len: len_,
     builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.round: round_,
     builtins.bool: bool_,
-    builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_,
+    builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_, builtins.sorted: sorted_,
+    builtins.str: str_, builtins.repr: repr_, builtins.format: format_,
     builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_,
 }
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from relaxjax.runtime import context, explain
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge, merge_states
-from relaxjax.runtime.values import SoftBool, is_boollike, is_static
+from relaxjax.runtime.values import SoftBool, is_boollike
 
 
 def if_stmt(test: Any, body: Callable[..., tuple], orelse: Callable[..., tuple], state: tuple,
@@ -63,24 +63,28 @@ def _truthy(x: Any) -> Any:
 
 
 def and_(first: Any, *rest: Callable[[], Any]) -> Any:
-    """`first and rest[0]() and ...`: Python's short circuit on static values, else `b if a else a`.
+    """`first and rest[0]() and ...`: Python's short circuit where the truth of `first` is known while
+    tracing (static values, lists), else `b if a else a`.
 
     Where `a` is false it *is* falsy (False or 0), so relaxed bools give `p * q`, not `p * q + (1 - p) * p`.
     """
     if not rest:
         return first
-    if is_static(first):
-        return first and and_(rest[0](), *rest[1:])
-    return if_exp(first, lambda: and_(rest[0](), *rest[1:]), lambda: _falsy(first))
+    t = truth(first)
+    if isinstance(t, bool):
+        return and_(rest[0](), *rest[1:]) if t else first
+    return if_exp(t, lambda: and_(rest[0](), *rest[1:]), lambda: _falsy(first))
 
 
 def or_(first: Any, *rest: Callable[[], Any]) -> Any:
-    """`first or rest[0]() or ...`: Python's short circuit on static values, else `a if a else b`.
+    """`first or rest[0]() or ...`: Python's short circuit where the truth of `first` is known while
+    tracing, else `a if a else b`.
 
     Where `a` is true a truth value is True, so relaxed bools give `p + q - p * q`.
     """
     if not rest:
         return first
-    if is_static(first):
-        return first or or_(rest[0](), *rest[1:])
-    return if_exp(first, lambda: _truthy(first), lambda: or_(rest[0](), *rest[1:]))
+    t = truth(first)
+    if isinstance(t, bool):
+        return first if t else or_(rest[0](), *rest[1:])
+    return if_exp(t, lambda: _truthy(first), lambda: or_(rest[0](), *rest[1:]))

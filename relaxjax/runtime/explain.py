@@ -26,7 +26,7 @@ STATIC_WHILE = "static test: ran in Python"
 # How a statement ran, as `Event.strategies` holds it (tests and tools read these, not the prose):
 STRATEGIES = ("python", "exact", "relaxed", "drawn",   # an `if`, a conditional expression
               "unrolled", "scan", "masked", "vectorised", "stream", "fed_reads",   # a `for`
-              "bounded", "until_static")   # a `while` (also "python", "unrolled")
+              "bounded", "until_static", "unbounded")   # a `while` (also "python", "unrolled")
 
 
 def unrolled(passes: int) -> str:

@@ -96,9 +96,25 @@ def _drawn(parts: tuple, shape: tuple) -> tuple:
 def _check_index(i: Any) -> None:
     if isinstance(i, Undefined):
         i.fail()
+    if isinstance(i, slice):
+        if not all(is_static(b) for b in (i.start, i.stop, i.step)):
+            raise RelaxError("a slice with a traced bound (`a[i:j]`, `a[k:]`) has a length known only at run "
+                             "time, and arrays in a relaxed function have static shapes; loop over the "
+                             "whole static range and skip the other positions with `if` (`for j in "
+                             "range(len(a)): if j >= k: ...`)")
+        return
     if isinstance(i, float) or (is_floating(i) and context.current().mode == "hard"):
         raise RelaxError(f"an index must be an integer, got a {type(i).__name__} "
                          f"(in hard mode, as in Python, floats cannot index)")
+
+
+def traced_key(container: Any) -> None:
+    """Raise the error for a dict or set looked up by a traced key."""
+    kind = type(container).__name__
+    raise RelaxError(f"a {kind} keyed by a traced value has no meaning while tracing (a traced value has no "
+                     f"hash, and which key it is depends on the input); key the {kind} by static values "
+                     f"(strings, Python ints), or, for keys that are small ints, use a list indexed by the "
+                     f"key: `seen = [0] * size; seen[x] = i`")
 
 
 def getitem(a: Any, index: Any) -> Any:
@@ -106,6 +122,8 @@ def getitem(a: Any, index: Any) -> Any:
     if isinstance(a, Undefined):
         a.fail()
     parts = index if isinstance(index, tuple) else (index,)
+    if isinstance(a, (dict, set)) and not is_static(index):
+        traced_key(a)
     for i in parts:
         _check_index(i)
     if all(is_static(i) for i in parts):
@@ -163,15 +181,14 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         a.fail()
     head, rest = path[0], path[1:]
     parts = head if isinstance(head, tuple) else (head,)
+    if isinstance(a, dict) and not all(is_static(i) for i in parts):
+        traced_key(a)
     for i in parts:
-        if not isinstance(i, slice):
-            _check_index(i)
+        _check_index(i)
     if isinstance(a, (list, dict)) and all(is_static(i) for i in parts):
         new = a.copy()
         new[head] = setitem(a[head], rest, value) if rest else value
         return new
-    if isinstance(a, dict):
-        raise RelaxError("a dict key must be a static value (a string or a Python number), not traced data")
     if isinstance(a, tuple):
         raise RelaxError("tuples cannot be changed; use a list or an array")
     arr = as_array(a)

@@ -239,8 +239,7 @@ class Undefined:
                 f"returns must return a value on every path (CPython would return None there)")
         raise UndefinedVariableError(
             f"variable '{self.name}' is used where it has no value on every path{after} (it is assigned "
-            f"only in some branches, only inside a loop that may not run, or it is a `for` loop variable, "
-            f"which relaxjax does not keep after its loop); assign it before this point")
+            f"only in some branches, or only inside a loop that may run no step); assign it before this point")
 
     __bool__ = __len__ = __iter__ = __getitem__ = __call__ = __jax_array__ = fail
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = fail

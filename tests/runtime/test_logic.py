@@ -4,7 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import SoftBool, and_, eq, gt, lt, ne, not_, options, or_, truth
+from relaxjax.runtime import (RelaxError, SoftBool, and_, eq, ge, gt, is_, is_not, le, lt, ne, not_, options, or_,
+                              same_place, truth)
 from relaxjax.runtime.relaxations import p_equal, p_less
 from tests.helpers import x64
 
@@ -83,3 +84,68 @@ def test_softbool_compared_with_true_is_its_probability():
     s = SoftBool(jnp.asarray(0.3))
     assert eq(s, True) is s
     np.testing.assert_allclose(eq(s, False).prob, 0.7)
+
+
+def test_is_true_and_is_false_on_truth_values_mean_the_value_and_its_negation():
+    with options(beta=2.0):
+        p = gt(jnp.asarray(0.5), 0.0)
+        assert is_(p, True) is p
+        np.testing.assert_allclose(is_(False, p).prob, 1 - p.prob)
+        np.testing.assert_allclose(is_not(p, True).prob, 1 - p.prob)
+        np.testing.assert_allclose(is_not(p, False).prob, p.prob)
+    hard = jnp.array(True)
+    assert bool(is_(hard, True)) and not bool(is_(hard, False)) and bool(is_not(hard, False))
+
+
+def test_is_keeps_python_identity_for_static_values_and_none():
+    marker = object()
+    assert is_(marker, marker) is True and is_not(marker, None) is True
+    assert is_(jnp.asarray(1.0), None) is False and is_not(jnp.asarray(1.0), None) is True
+
+
+@pytest.mark.parametrize("a, b", [(jnp.asarray(1.0), True), (jnp.asarray(1.0), jnp.asarray(1.0)),
+                                  (jnp.asarray(1), 1)])
+def test_is_on_a_traced_number_is_an_error(a, b):
+    with pytest.raises(RelaxError, match="compares the identity"):
+        is_(a, b)
+
+
+def test_the_truth_value_of_an_array_is_whether_it_is_non_empty():
+    assert truth(jnp.zeros(3)) is True and truth(jnp.zeros((0,))) is False
+    assert truth(jnp.zeros((1, 0))) is True   # [[]] is a non-empty list
+    with options(beta=2.0):
+        assert isinstance(truth(jnp.asarray(0.5)), SoftBool)   # a 0-d value is still `x != 0`
+    assert and_(jnp.zeros((0,)), lambda: 1 / 0).shape == (0,)   # `[] and ...` is `[]`, unevaluated
+    assert or_(jnp.zeros((0,)), lambda: 7) == 7
+
+
+def test_an_element_compared_with_itself_is_decided_exactly():
+    x = jnp.asarray(0.3)
+    with options(beta=2.0):
+        assert lt(x, x) is False and le(x, x) is True and eq(x, x) is True and ne(x, x) is False
+        a = jnp.array([0.3, 0.1])
+        same = same_place(a, (jnp.asarray(1),), (jnp.asarray(1),))
+        np.testing.assert_allclose(lt(a[1], a[1] + 0.0, same).prob, 0.0)
+        np.testing.assert_allclose(ge(a[1], a[1] + 0.0, same).prob, 1.0)
+        other = same_place(a, (jnp.asarray(0),), (jnp.asarray(1),))
+        np.testing.assert_allclose(lt(a[0], a[1], other).prob, p_less(0.3, 0.1, 2.0), rtol=1e-6)
+
+
+def test_same_place_normalises_negative_indices_and_refuses_what_it_cannot_tell():
+    a = jnp.zeros((3, 2))
+    assert same_place(a, (-1, 0), (2, 0)) is True
+    assert same_place(a, (0, 1), (0, 0)) is False
+    assert bool(same_place(a, (jnp.asarray(-1),), (jnp.asarray(2),)))
+    assert same_place(a, (slice(0, 2),), (slice(0, 2),)) is False
+    assert same_place(a, (jnp.asarray(1.0),), (jnp.asarray(1.0),)) is False   # a soft index
+    assert same_place([[1.0], [1.0, 2.0]], (0, 0), (0, 0)) is False   # ragged: no shape
+
+
+def test_same_place_gives_gradients_like_the_comparison_it_replaces_elsewhere():
+    def f(a, i, j):
+        with options(beta=3.0):
+            return lt(a[i], a[j], same_place(a, (i,), (j,))).prob
+    a = jnp.array([0.2, 0.5])
+    g = jax.grad(f)(a, jnp.asarray(0), jnp.asarray(1))
+    np.testing.assert_allclose(g, jax.grad(lambda a: p_less(a[0], a[1], 3.0))(a), rtol=1e-6)
+    assert np.all(jax.grad(f)(a, jnp.asarray(1), jnp.asarray(1)) == 0)

@@ -157,6 +157,17 @@ class IterationSpace:
             return rng.start
         return None
 
+    def may_be_empty(self) -> bool:
+        """Whether the loop may run no step on some input (a range whose bounds are known only at run
+        time, unless their static limits rule it out)."""
+        rng = self.iterable
+        if not self.masked:
+            return False
+        start, stop = static_bounds(rng.start), static_bounds(rng.stop)
+        if start is None or stop is None:
+            return True
+        return start[1] >= stop[0] if rng.step > 0 else start[0] <= stop[1]
+
     @property
     def step(self) -> int | None:
         """The step of a range, else None."""

@@ -16,6 +16,7 @@ from jax import lax
 from relaxjax.runtime import context, sampling
 from relaxjax.runtime.carry import flatten, join_states, same_specs, spec_of, unflatten
 from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.values import Undefined
 
 
 class _Widen(Exception):
@@ -92,5 +93,8 @@ def _drawing_step(step: Callable, scan_key: Any) -> Callable:
 
 
 def keep_passed(before: tuple, after: tuple, passed: tuple) -> tuple:
-    """`after`, with the value from `before` wherever a loop passed the variable through unchanged."""
-    return tuple(b if kept else a for b, a, kept in zip(before, after, passed))
+    """`after`, with the value from `before` wherever a loop passed the variable through unchanged.
+
+    A variable without a value before the loop is not kept: a static value it gets on a way out (a
+    literal `return 1`) is what the carry holds for it, and looks passed through from step to step."""
+    return tuple(b if kept and not isinstance(b, Undefined) else a for b, a, kept in zip(before, after, passed))

@@ -27,12 +27,15 @@ from typing import Any, Callable
 
 from relaxjax.runtime import context, explain, unfinished
 from relaxjax.runtime.carry import join_states, spec_of
+from relaxjax.runtime.errors import user_location
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.loops.halting import (all_of, scanned_outcomes, scanned_while, static_parts_equal,
                                             static_trajectory, unrolled_outcomes)
 from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds_must_be_static
 from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, goes_on, level, mix, settle
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
+from relaxjax.runtime.loops.unbounded import unbounded_while
+from relaxjax.runtime.values import Undefined
 
 
 def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
@@ -46,7 +49,7 @@ def _first_that_runs(runners: list[Callable], *args: Any) -> Any:
 
 
 def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple[str, ...],
-             strategy: Any = None, exits: bool = False, returns: bool = False) -> Any:
+             strategy: Any = None, exits: bool = False, returns: bool = False, kept: tuple[str, ...] = ()) -> Any:
     """`for item in iterable: body`, where `body(item, *state)` returns the new state tuple. `strategy`,
     if given, is tried first (`independent(...)`, `streamed(...)`: the marks of the loop_strategies
     pass).
@@ -55,17 +58,30 @@ def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple
     after the loop, or, with `returns` (the loop holds a `return`), an `Outcome` whose `going` is the state
     after the loop and whose `"return"` exit is the mixture of the states at its `return`s. Without, the
     body's state goes on (`go`): the same loop with statically no way out, whose fold is skipped.
+
+    `kept` names the loop variables in the state (read after the loop): one without a value before a
+    loop that may run no step (a traced bound) has none after it either.
     """
     space = IterationSpace(iterable)
     if exits:
         out = _first_that_runs([_scanned, _unrolled], space, body, state, names, KINDS if returns else ("break",))
+        out = Outcome(_unset_if_empty(space, kept, state, out.going, names), out.exits)
         return out if returns else out.going
 
     def marked(space: IterationSpace, _: Callable, state: tuple, names: tuple[str, ...], __: tuple) -> Outcome:
         return go(strategy.run(space, body, state, names))   # a strategy runs the body as written
 
     runners = ([marked] if strategy is not None else []) + [_scanned, _unrolled]
-    return _first_that_runs(runners, space, lambda *a: go(body(*a)), state, names, ()).going
+    after = _first_that_runs(runners, space, lambda *a: go(body(*a)), state, names, ()).going
+    return _unset_if_empty(space, kept, state, after, names)
+
+
+def _unset_if_empty(space: IterationSpace, kept: tuple[str, ...], before: tuple, after: tuple | None,
+                    names: tuple[str, ...]) -> tuple | None:
+    if not kept or after is None or not space.may_be_empty():
+        return after
+    return tuple(Undefined(n, user_location()) if n in kept and isinstance(b, Undefined) else a
+                 for n, b, a in zip(names, before, after))
 
 
 def _scanned(space: IterationSpace, body: Callable[..., Outcome], state: tuple, names: tuple[str, ...],
@@ -77,7 +93,10 @@ def _scanned(space: IterationSpace, body: Callable[..., Outcome], state: tuple, 
     if space.masked:   # steps past the real bound go on unchanged
         def masked(s, k):
             item, active = item_and_active(k)
-            return mix(active, body(item, *s), go(s), names)
+            out = body(item, *s)
+            if out.going is not None:   # a variable first set in the loop has, once set, a value to keep
+                s = tuple(o if isinstance(v, Undefined) else v for v, o in zip(s, out.going))
+            return mix(active, out, go(s), names)
 
         explain.note("for", explain.masked(length), "masked")
         return scanned_outcomes(masked, state, names, xs, length, kinds)[0] if length else go(state)
@@ -116,12 +135,20 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
     traced: list[Outcome] = []   # the passes run in Python whose test or way out was traced
     result: Outcome | None = None   # the outcome of the passes after those
     running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
-    try_scan, can_scan = True, True
+    try_scan, can_scan, try_unbounded = True, True, "return" not in kinds
     while True:
         c = truth(test(*state))
         if c is False:
             break
         static = isinstance(c, bool)
+        if not static and try_unbounded and not traced:
+            try_unbounded = False
+            try:
+                result = go(unbounded_while(c, test, body, state, names))
+                explain.note("while", "hard test on integer state: one lax.while_loop, unbounded", "unbounded")
+                return result
+            except Declined:
+                pass
         if not static and len(traced) >= max_iter:
             running = True
             break

@@ -1,0 +1,221 @@
+"""Real Python as people write it (round 2): `is` on truth values, a list's truth value, `return` in a
+`while` with a run-time bound, loop variables after their loop, self-comparisons, unbounded integer
+`while` loops, and the errors where there is no relaxation. The differential tests (hard mode against
+CPython, gradients against finite differences, large beta against hard mode) of these constructs run on
+the corpus (tests/corpus.py, "real Python, round 2"); here are the cases the corpus cannot state."""
+import warnings
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import relaxjax
+from relaxjax import MaxIterWarning, RelaxError, UndefinedVariableError, relax
+from tests.corpus import collatz_steps, grid_corner_sum, largest_or_zero, square_root_search
+from tests.helpers import x64
+
+HERE = __file__.rsplit("/", 1)[-1]
+
+
+def newton_until_done(x):
+    w = 1.0
+    done = False
+    while True:
+        w = 0.5 * (w + x / w)
+        if abs(w * w - x) < 1e-3:
+            done = True
+        if done is True:
+            return w
+
+
+def test_while_true_returns_when_a_flag_is_true():
+    for mode in ("hard", "relaxed"):
+        np.testing.assert_allclose(relax(newton_until_done, mode=mode, beta=1e4)(2.0), newton_until_done(2.0),
+                                   rtol=1e-3)
+
+
+def test_an_empty_list_is_false_in_every_mode():
+    for mode in ("hard", "relaxed", "straight_through"):
+        assert float(relax(largest_or_zero, mode=mode)([])) == largest_or_zero([]) == 0.0
+        assert float(relax(grid_corner_sum, mode=mode)([[]])) == grid_corner_sum([[]]) == 0.0
+
+
+def static_none(a, scale=None):
+    if scale is None:
+        return a[0]
+    return a[0] * scale
+
+
+def identity_of_numbers(a):
+    if a[0] is a[1]:
+        return 1.0
+    return 0.0
+
+
+def test_is_none_stays_static_and_is_on_traced_numbers_names_the_line():
+    assert float(relax(static_none)([2.0])) == 2.0 and float(relax(static_none)([2.0], 3.0)) == 6.0
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `is` compares the identity"):
+        relax(identity_of_numbers)([1.0, 2.0])
+
+
+def test_return_in_a_while_with_a_traced_bound_in_every_mode():
+    for n in (9.0, 15.5):
+        want = square_root_search(n)
+        assert float(relax(square_root_search, mode="hard")(n)) == want
+        assert float(relax(square_root_search, mode="straight_through")(n)) == want
+        assert abs(float(relax(square_root_search, beta=1e3)(n)) - want) < 1e-3
+
+
+@pytest.mark.parametrize("mode", ["hard", "relaxed"])
+def test_return_in_a_while_cut_at_max_iter_warns(mode):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        relax(square_root_search, mode=mode, max_iter=3)(30.5)
+        jax.effects_barrier()
+    assert [w.category for w in caught] == [MaxIterWarning]
+
+
+def last_index(a, n):
+    for i in range(n):
+        a[i] = 0.0
+    return i
+
+
+def last_inner_index(a):
+    total = 0.0
+    for i in range(len(a)):
+        for j in range(i + 1):   # a traced bound, never an empty range
+            total += a[j]
+        total += j
+    return total
+
+
+def test_a_loop_variable_after_a_range_that_may_be_empty_is_undefined():
+    assert relax(last_index, mode="hard")([1.0, 2.0, 3.0], 2) == 1   # static: as in Python
+    with pytest.raises(UndefinedVariableError, match=rf"variable 'i' .* after .*{HERE}:\d+"):
+        relax(last_index, mode="hard")([1.0, 2.0, 3.0], np.int32(2))
+    a = [0.5, -1.0, 2.0]
+    assert float(relax(last_inner_index, mode="hard")(a)) == last_inner_index(a)
+
+
+def test_a_hard_while_on_integers_runs_to_completion():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MaxIterWarning)
+        steps = jax.jit(relax(collatz_steps, mode="hard", max_iter=10))(jnp.int32(27))
+        batch = jax.vmap(relax(collatz_steps))(jnp.arange(1, 40, dtype=jnp.int32))
+        jax.effects_barrier()
+    assert int(steps) == 111 == collatz_steps(27)
+    assert batch.tolist() == [collatz_steps(n) for n in range(1, 40)]
+    assert "unbounded" in relaxjax.explain(relax(collatz_steps), jnp.int32(27)).strategies()
+
+
+def halvings(x):
+    n = 0
+    while x > 1.0:
+        x = x / 2.0
+        n += 1
+    return n
+
+
+def first_at_least(a, t):
+    i = 0
+    while a[i] < t:
+        i += 1
+    return a[i]
+
+
+def test_a_while_with_floating_state_or_a_soft_test_stays_bounded():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        relax(halvings, mode="hard", max_iter=5)(1e3)
+        jax.effects_barrier()
+    assert [w.category for w in caught] == [MaxIterWarning]
+    a = jnp.array([0.1, 0.5, 0.7, 2.0])
+    # the state is an int, the test reads floats from outside: hard mode differentiates through the read
+    np.testing.assert_allclose(jax.grad(relax(first_at_least, mode="hard"))(a, 0.6), [0, 0, 1, 0])
+    assert "bounded" in relaxjax.explain(relax(first_at_least), a, 0.6).strategies()
+
+
+def membership(a, x):
+    if x in a:
+        return 1.0
+    return 0.0
+
+
+def test_in_over_a_list_is_any_equal_relaxed_like_any():
+    a = [0.5, 1.5, 3.0]
+    for x in (1.5, 2.0):
+        assert float(relax(membership, mode="hard")(a, x)) == membership(a, x)
+    p = relax(membership, beta=2.0)(a, 2.0)
+    q = [float(1 / np.cosh(2.0 * (v - 2.0) / 2) ** 2) for v in a]
+    np.testing.assert_allclose(p, 1 - np.prod([1 - v for v in q]), rtol=1e-5)
+
+
+def sorted_first(a):
+    return sorted(a)[0] + sorted(a, reverse=True)[0]
+
+
+def test_sorted_is_exact_in_hard_mode_and_an_error_on_soft_data():
+    assert float(relax(sorted_first, mode="hard")([3.0, 1.0, 2.0])) == 4.0
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `sorted\(...\)` of soft data has no relaxation"):
+        relax(sorted_first)([3.0, 1.0, 2.0])
+
+
+def dict_of_positions(a):
+    seen = {}
+    for i in range(len(a)):
+        seen[a[i]] = i
+    return a
+
+
+def dict_lookup(a):
+    if a[0] in {1.0: 0}:
+        return 1.0
+    return 0.0
+
+
+def text(a):
+    return str(a[0])
+
+
+def f_string(a):
+    print(f"first {a[0]:.2f}")
+    return a[0]
+
+
+def index_method(a):
+    return a.index(a[1])
+
+
+def traced_slice(a, k):
+    return a[k:]
+
+
+@pytest.mark.parametrize("fn, args, message", [
+    (dict_of_positions, ([1.0, 2.0],), "a dict keyed by a traced value"),
+    (dict_lookup, ([1.0, 2.0],), "a dict keyed by a traced value"),
+    (text, ([1.0],), r"`str\(...\)` of a traced value .* `print\(...\)`"),
+    (f_string, ([1.0],), r"an f-string of a traced value"),
+    (index_method, ([1.0, 2.0],), r"no attribute `.index`.*for k in range\(len\(a\)\)"),
+    (traced_slice, ([1.0, 2.0], np.int32(1)), r"a slice with a traced bound"),
+])
+def test_constructs_without_a_relaxation_name_the_line_and_what_to_write(fn, args, message):
+    for mode in ("hard", "relaxed"):
+        with pytest.raises(RelaxError, match=rf"{HERE}:\d+: .*{message}"):
+            relax(fn, mode=mode)(*args)
+
+
+def static_format(a, k):
+    return a[0] if f"{k:02d}" == "03" and repr(k) == str(k) else a[1]
+
+
+def test_static_values_still_format():
+    assert float(relax(static_format)([1.0, 2.0], 3)) == 1.0
+
+
+@pytest.mark.skipif(not x64(), reason="finite differences need float64")
+def test_gradient_through_a_return_inside_a_while_matches_finite_differences():
+    from jax.test_util import check_grads
+    check_grads(relax(square_root_search, beta=3.0), (jnp.asarray(8.7),), order=1, modes=("rev",),
+                atol=1e-4, rtol=1e-4)
