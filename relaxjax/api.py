@@ -13,7 +13,7 @@ import numpy as np
 
 from relaxjax.calls import UserCalls, calling
 from relaxjax.conversion import convert
-from relaxjax.runtime import context, distributions, provenance, sampling
+from relaxjax.runtime import context, distributions, provenance, sampling, unfinished
 from relaxjax.runtime import explain as explain_mod
 from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.distributions import Distribution
@@ -205,7 +205,13 @@ class RelaxedFunction:
         dynamic = [x for x in leaves if not _is_static_arg(x)]
         if isinstance(beta, numbers.Real):   # weakly typed, so float32 programs stay float32
             beta = jnp.asarray(float(beta))
-        return self._jitted((treedef, static), dynamic, beta, key)
+        try:
+            return self._jitted((treedef, static), dynamic, beta, key)
+        except jax.errors.JaxRuntimeError as err:   # a MaxIterWarning made an error inside a callback
+            warning = unfinished.raised()
+            if warning is None:
+                raise
+            raise warning from None
 
     def __repr__(self) -> str:
         samples = f" samples={self.samples}" if self.mode == "sampled" else ""

@@ -876,6 +876,15 @@ def ranks_counting_self(a):
     return r
 
 
+def halving_weights(a, k):
+    """`2 ** (i - 1)`: an int to a negative int is a float in Python (0.5), never an integer power."""
+    total = 0.0
+    for i in range(len(a)):
+        if a[i] > 0.0:
+            total += a[i] * 2 ** (i - 1) + k ** 2 - 2 ** -k
+    return total
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1049,4 +1058,6 @@ CORPUS = [
               separated=lambda r: ([-1.0, 0.0, 2.0, 3.0], 1.0)),
     Algorithm(cocktail_shaker, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(ranks_counting_self, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(halving_weights, lambda r: (_floats(r, _sizes(r)), int(r.integers(-3, 4))),
+              separated=lambda r: ([-1.0, 0.5, 2.0, -0.7, 1.5], 2)),
 ]

@@ -219,3 +219,100 @@ def test_gradient_through_a_return_inside_a_while_matches_finite_differences():
     from jax.test_util import check_grads
     check_grads(relax(square_root_search, beta=3.0), (jnp.asarray(8.7),), order=1, modes=("rev",),
                 atol=1e-4, rtol=1e-4)
+
+
+def any_all(a):
+    return any(x > 1.0 for x in a), all(x > -5.0 for x in a), all(a), any([])
+
+
+def test_any_and_all_combine_truth_values_like_or_and_and():
+    a = [0.5, 2.0, 1.0]
+    hard = relax(any_all, mode="hard")(a)
+    assert [bool(v) for v in hard] == list(any_all(a))
+    p_any, p_all, p_nonzero, p_empty = relax(any_all, beta=2.0)(a)
+    q = [float(jax.nn.sigmoid(2.0 * (v - 1.0))) for v in a]
+    np.testing.assert_allclose(p_any, 1 - np.prod([1 - v for v in q]), rtol=1e-5)
+    np.testing.assert_allclose(p_all, np.prod([float(jax.nn.sigmoid(2.0 * (v + 5.0))) for v in a]), rtol=1e-5)
+    np.testing.assert_allclose(p_nonzero, np.prod([1 - 1 / np.cosh(v) ** 2 for v in a]), rtol=1e-5)
+    assert not bool(p_empty)
+
+
+def palindrome(a):
+    if a == a[::-1]:
+        return 1.0
+    return 0.0
+
+
+def test_lists_compared_element_by_element_are_ambiguous_as_truth_values():
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: the truth value of comparisons made element by element"):
+        relax(palindrome, mode="hard")([1.0, 2.0, 1.0])
+
+
+def countdown(n):
+    k = 0
+    while n > 0.0:
+        n = n - 1.0
+        k += 1
+    return k
+
+
+@pytest.mark.parametrize("max_iter, warned", [(3, False), (2, True)])
+def test_max_iter_warns_only_when_a_pass_is_left_out(max_iter, warned):
+    # countdown(2.5) needs exactly 3 passes: max_iter=3 runs them all (hard: no warning; relaxed, at a
+    # beta where the 4th test, -0.5 > 0, holds with probability 5e-5: no warning either)
+    for mode in ("hard", "relaxed"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            relax(countdown, mode=mode, beta=20.0, max_iter=max_iter)(2.5)
+            jax.effects_barrier()
+        assert bool(caught) == warned, (mode, [str(w.message) for w in caught])
+
+
+def past_the_end(a):
+    return a[len(a)]
+
+
+def off_by_one(a):
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i + 1]
+    return total
+
+
+def guarded_reads(a, n):
+    total = 0.0
+    for i in range(len(a)):
+        if i + 1 < len(a) and a[i + 1] > a[i]:
+            total += 1.0
+        if i < n:
+            total += a[i + 1]
+    return total
+
+
+def write_past_the_end(a):
+    a[3] = 1.0
+    return a
+
+
+@pytest.mark.parametrize("fn", [past_the_end, off_by_one, write_past_the_end])
+def test_an_index_known_while_tracing_out_of_range_is_indexerror(fn):
+    for mode in ("hard", "relaxed"):
+        with pytest.raises(IndexError, match=rf"{HERE}:\d+: index out of range"):
+            relax(fn, mode=mode)([1.0, 2.0, 3.0])
+        with pytest.raises(IndexError):
+            fn([1.0, 2.0, 3.0])   # as CPython
+
+
+def test_a_read_some_runs_skip_keeps_clamping():
+    a = [1.0, 2.0, 3.0]
+    # `i < n` is decided at run time; for n = 2 CPython never reads a[3]
+    assert float(relax(guarded_reads, mode="hard")(a, np.int32(2))) == guarded_reads(a, 2)
+
+
+def test_max_iter_warning_made_an_error_is_raised_where_the_function_was_called():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MaxIterWarning)
+        with pytest.raises(MaxIterWarning, match=rf"{HERE}:\d+: this `while` loop stopped after max_iter=2"):
+            relax(countdown, mode="hard", max_iter=2)(5.0)
+            jax.effects_barrier()
+    assert relaxjax.runtime.unfinished.raised() is None   # taken, not left for the next call

@@ -15,6 +15,7 @@
     [0.0] * n            ->  rj__.repeat([0.0], n)   # n must be static
     p + q, -p, ~p        ->  rj__.add(p, q), ...      # (also -, *, unary +) unless an operand is a
                                                        # number literal: bools count as ints, as in Python
+    a ** b               ->  rj__.pow_(a, b)          # Python's types: 2 ** -1 is 0.5
     sharp(e, beta=b)     ->  rj__.call_sharp(sharp, lambda: e, b)   # e at inverse temperature b
 """
 from __future__ import annotations
@@ -120,6 +121,8 @@ class _Expressions(gast.NodeTransformer):
         lists = (gast.List, gast.ListComp)
         if isinstance(node.op, gast.Mult) and (isinstance(node.left, lists) or isinstance(node.right, lists)):
             return _call(node, "repeat", node.left, node.right)
+        if isinstance(node.op, gast.Pow):
+            return _call(node, "pow_", node.left, node.right)
         if type(node.op) in _ARITHMETIC and not (_number(node.left) or _number(node.right)):
             return _call(node, _ARITHMETIC[type(node.op)], node.left, node.right)
         return node

@@ -5,7 +5,7 @@ iterations at once (one `vmap`) instead of one after another:
 
     for j in range(s, n - 1, 2):           for j in rj__.independent(range(s, n - 1, 2), ('swaps',),
                                                                   (('a', (0, 1)),), ()):
-        if a[j] > a[j + 1]:                    a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
+        if a[j] > a[j + 1]:                    a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1), (0, 1))
             a[j], a[j + 1] = a[j + 1], a[j]     if a__slot__1 > a__slot__2:
             swaps += 1.0              ->            a__slot__1, a__slot__2 = a__slot__2, a__slot__1
                                                     swaps += 1.0
@@ -202,6 +202,25 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     return _Plan(slots, accumulators, reads=reads)
 
 
+def _always_read(loop: gast.For, name: str, var: str, parents: dict[int, gast.AST]) -> tuple[int, ...]:
+    """The offsets `c` at which the body reads or writes `name[var + c]` on every step: outside any branch,
+    inner loop, later operand of `and` / `or`, comprehension or lambda (the runtime checks those indices)."""
+    found = set()
+    for use in (u for s in loop.body for u in _names(s, name)):
+        sub = parents[id(use)]
+        child, node, always = sub, parents.get(id(sub)), True
+        while node is not None and node is not loop and always:
+            always = not (isinstance(node, (gast.If, gast.IfExp, gast.While)) and child is not node.test
+                          or isinstance(node, gast.BoolOp) and child is not node.values[0]
+                          or isinstance(node, gast.For) and child is not node.iter
+                          or isinstance(node, (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp,
+                                               gast.GeneratorExp)))
+            child, node = node, parents.get(id(node))
+        if always and isinstance(sub, gast.Subscript):
+            found.add(_offset(sub.slice, var))
+    return tuple(sorted(c for c in found if c is not None))
+
+
 class _Slots(gast.NodeTransformer):
     """`a[j + c]` -> the variable of slot c."""
 
@@ -231,12 +250,15 @@ class _LoopStrategies(gast.NodeTransformer):
         var = node.target.id
         names = {a: {c: self.ctx.fresh(a + SLOT) for c in offsets}
                  for a, offsets in {**plan.slots, **plan.reads}.items() if offsets is not None}
+        parents = parent_map(node)
+        always = {a: _always_read(node, a, var, parents) for a in names}
         node.body = [_Slots(var, names).visit(s) for s in node.body]
         take, put = [], []
         for a, slots in names.items():
             offsets = tuple(slots)
             variables = "".join(v + ", " for v in slots.values())
-            take += templates.replace(f"({variables}) = {op('take_slots')}({a}, {var}, {offsets!r})", node)
+            take += templates.replace(f"({variables}) = {op('take_slots')}({a}, {var}, {offsets!r}, {always[a]!r})",
+                                      node)
             if a in plan.slots:
                 put += templates.replace(f"{a} = {op('put_slots')}({a}, {var}, {offsets!r}, ({variables}))", node)
         node.body = take + node.body + put

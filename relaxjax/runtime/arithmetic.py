@@ -13,6 +13,9 @@ bool array alone) they are computed as ints, otherwise the operator runs as writ
 | `p - q`, `-p` | int | an error | int |
 | `~p` | -1 - int(p) | logical not | int |
 
+`a ** b` (`pow_`, sent here whatever its operands) follows Python's types: an int raised to a negative
+int is a float (JAX would compute an integer power, garbage for a negative exponent).
+
 A `SoftBool` (relaxed mode) already computes with its probability, and Python bools with each other
 are plain Python.
 """
@@ -24,6 +27,8 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from relaxjax.runtime.values import as_float, is_static, static_bounds, unwrap
 
 
 def _bool_array(x: Any) -> bool:
@@ -60,3 +65,25 @@ _SYMBOL = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.neg
 
 add, sub, mul = _binary(operator.add), _binary(operator.sub), _binary(operator.mul)
 neg, pos, invert = _unary(operator.neg), _unary(operator.pos), _unary(operator.invert)
+
+
+def _integer(x: Any) -> bool:
+    """A Python int (bools included) or a traced integer or bool (a loop index included)."""
+    value = unwrap(x)
+    return isinstance(value, (int, np.integer)) or (
+        isinstance(value, (jax.Array, np.ndarray)) and (jnp.issubdtype(value.dtype, jnp.integer)
+                                                         or value.dtype == jnp.bool_))
+
+
+def pow_(a: Any, b: Any) -> Any:
+    """`a ** b` as Python computes it: an int raised to an int is an int when the exponent is not
+    negative and a float when it is (`2 ** -1` is 0.5). With an exponent known only at run time that may
+    be negative, the power is computed in floats (an int result is then its exact float value)."""
+    if isinstance(a, bool) and isinstance(b, bool) or (is_static(a) and is_static(b)):
+        return a ** b
+    base, exponent = as_int(unwrap(a)), as_int(unwrap(b))
+    if _integer(base) and _integer(exponent):
+        bounds = static_bounds(b)
+        if bounds is None or bounds[0] < 0:   # maybe negative: Python gives a float there
+            return jnp.power(as_float(base), as_float(exponent))
+    return base ** exponent

@@ -14,6 +14,7 @@
 | `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
 | `sorted(a)`, `a.sort()` | Python | `jnp.sort` | an error: write the sort itself to relax it |
 | `x in a` (`contains`) | Python | `any(v == x for v in a)` | the same, relaxed: `1 - prod(1 - P(v == x))` |
+| `all(...)`, `any(...)` | Python | `and` / `or` of the truth values | `prod(p)`, `1 - prod(1 - p)` |
 | `str(x)`, `repr(x)`, f-strings | Python | an error naming the line | the same |
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.conditionals import or_
+from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import as_array, getitem, traced_key
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
@@ -203,6 +204,36 @@ def sum_(iterable: Any, start: Any = 0) -> Any:
     return builtins.sum(iterable, start)
 
 
+def _truth_values(iterable: Any) -> Any:
+    if isinstance(iterable, Undefined):
+        iterable.fail()
+    if isinstance(iterable, (jax.Array, SoftBool)):
+        return (truth(getitem(iterable, k)) for k in range(jnp.shape(unwrap(iterable))[0]))
+    return (truth(x) for x in iterable)
+
+
+def all_(iterable: Any) -> Any:
+    """`all(...)`: Python's on static truth values (stopping at the first false one); traced ones combine
+    as `and` does: exactly when hard, the product of their probabilities when soft (independence)."""
+    result: Any = True
+    for t in _truth_values(iterable):
+        result = and_(result, lambda t=t: t)
+        if result is False:
+            return False
+    return result
+
+
+def any_(iterable: Any) -> Any:
+    """`any(...)`: Python's on static truth values (stopping at the first true one); traced ones combine
+    as `or` does: `1 - prod(1 - p)` when soft."""
+    result: Any = False
+    for t in _truth_values(iterable):
+        result = or_(result, lambda t=t: t)
+        if result is True:
+            return True
+    return result
+
+
 def reversed_(seq: Any) -> Any:
     """`reversed(...)`: a range stays a (reversed) range, an array is flipped, a list reversed."""
     if isinstance(seq, range):
@@ -337,7 +368,7 @@ BUILTINS: dict[Any, Callable] = {
     builtins.range: range_, builtins.float: float_, builtins.int: int_, builtins.round: round_,
     builtins.bool: bool_,
     builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_, builtins.sorted: sorted_,
-    builtins.str: str_, builtins.repr: repr_, builtins.format: format_,
+    builtins.str: str_, builtins.repr: repr_, builtins.format: format_, builtins.all: all_, builtins.any: any_,
     builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_,
 }
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from relaxjax.runtime import context, explain
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge, merge_states
+from relaxjax.runtime.trace import maybe_skipped
 from relaxjax.runtime.values import SoftBool, is_boollike
 
 
@@ -23,7 +24,8 @@ def if_stmt(test: Any, body: Callable[..., tuple], orelse: Callable[..., tuple],
     if isinstance(t, bool):
         explain.note("if", explain.STATIC_IF, "python")
         return body(*state) if t else orelse(*state)
-    a, b = body(*state), orelse(*state)
+    with maybe_skipped():
+        a, b = body(*state), orelse(*state)
     _note_merge("if", t, names, a, b)
     return merge_states(t, a, b, names)
 
@@ -49,7 +51,9 @@ def if_exp(test: Any, body: Callable[[], Any], orelse: Callable[[], Any]) -> Any
     else:
         explain.note("conditional expression", "hard traced test: both values computed, one selected exactly",
                      "exact")
-    return merge(t, body(), orelse(), "a conditional expression")
+    with maybe_skipped():
+        a, b = body(), orelse()
+    return merge(t, a, b, "a conditional expression")
 
 
 def _falsy(x: Any) -> Any:

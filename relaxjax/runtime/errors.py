@@ -53,3 +53,8 @@ class UndefinedVariableError(RelaxError, UnboundLocalError):
 
 class StructureError(RelaxError):
     """A variable changes structure (a list's length) across a branch or loop iteration."""
+
+
+class IndexOutOfRangeError(RelaxError, IndexError):
+    """An index known while tracing (a Python int, or a loop index over a static range) falls outside
+    its list or array on a path every run takes (Python's IndexError)."""

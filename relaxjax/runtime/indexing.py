@@ -23,9 +23,10 @@ from typing import Any
 import jax.numpy as jnp
 
 from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampling
-from relaxjax.runtime.errors import RelaxError
+from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
+from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
-                                     is_static, unwrap)
+                                     is_static, static_bounds, unwrap)
 
 
 def stackable(value: Any) -> bool:
@@ -132,12 +133,14 @@ def getitem(a: Any, index: Any) -> Any:
         if isinstance(a, SoftBool):
             return SoftBool(jnp.asarray(a.prob)[index])
         arr = jnp.asarray(a)
+        _check_in_range(parts, arr.shape)
         result = _integer_read(arr, parts) if all(type(i) is int for i in parts) else arr[index]
         if all(type(i) is int and 0 <= i < n for i, n in zip(parts, arr.shape)):
             provenance.remember_read(result, arr, parts)
         return result
     fed = fed_reads.lookup(a, parts[0])
     if fed is not None:
+        _check_in_range(parts[:1], jnp.shape(unwrap(as_array(a))))
         return fed if len(parts) == 1 else getitem(fed, parts[1:])
     arr = as_array(a)
     parts = _drawn(parts, jnp.shape(unwrap(arr)))
@@ -146,7 +149,23 @@ def getitem(a: Any, index: Any) -> Any:
         return SoftBool(getitem(arr.prob, index))
     if any(_is_soft_index(i) for i in parts):
         return _soft_read(arr, parts)
+    _check_in_range(parts, jnp.shape(arr))
     return _integer_read(arr, parts)
+
+
+def _check_in_range(parts: tuple, shape: tuple) -> None:
+    """Raise Python's IndexError for an index known while tracing to fall outside `shape`, where every
+    run reads it (a traced decision around the read may skip it: there JAX's clamping stays)."""
+    for axis, (i, size) in enumerate(zip(parts, shape)):
+        if isinstance(i, bool) or isinstance(i, slice):
+            continue
+        bounds = static_bounds(i)
+        if bounds is None or (-size <= bounds[0] and bounds[1] < size) or not always_runs():
+            continue
+        reached = bounds[1] if bounds[1] >= size else bounds[0]
+        value = f"{i}" if is_static(i) else f"a loop index that reaches {reached}"
+        raise IndexOutOfRangeError(f"index out of range: {value} on axis {axis} of length {size}, as Python "
+                                   f"raises (an index known only at run time is clamped instead, as JAX does)")
 
 
 def _integer_read(arr: Any, parts: tuple) -> Any:
@@ -210,6 +229,7 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)
     if any(_is_soft_index(i) for i in parts):
         return _soft_write(arr, parts, value_arr)
+    _check_in_range(parts, jnp.shape(arr))
     key = tuple(unwrap(i) for i in parts) if isinstance(head, tuple) else unwrap(head)
     result = arr.at[key].set(value_arr)
     where = provenance.position(arr, parts)

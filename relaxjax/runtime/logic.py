@@ -159,20 +159,31 @@ def truth(x: Any) -> Any:
     """The truth value of `x` as Python reads it: a static bool, a hard bool array or a SoftBool.
 
     A number means `x != 0` (relaxed like any other `!=` when it is soft); a SoftBool is its probability;
-    an array, which stands for a list, is true when it is non-empty (known from its shape).
+    an array, which stands for a list, is true when it is non-empty (known from its shape); an array of
+    truth values (elementwise comparisons of lists) is ambiguous, an error.
     """
     if isinstance(x, Undefined):
         x.fail()
     if isinstance(x, SoftBool):
+        if jnp.ndim(x.prob) != 0:
+            _ambiguous(jnp.shape(x.prob))
         return x
     if is_static(x):
         return bool(x)
     x = jnp.asarray(unwrap(x))
+    if x.ndim != 0 and x.dtype == jnp.bool_:   # comparisons made element by element (`a == b` of lists)
+        _ambiguous(x.shape)
     if x.ndim != 0:   # a list (relaxjax holds lists as arrays): non-empty, as Python reads it
         return x.shape[0] > 0
     if x.dtype == jnp.bool_:
         return x
     return ne(x, 0)
+
+
+def _ambiguous(shape: tuple) -> None:
+    raise RelaxError(f"the truth value of comparisons made element by element (shape {shape}) is "
+                     f"ambiguous: lists are arrays inside a relaxed function, so `a == b` compares their "
+                     f"elements; compare single elements in a loop, or use `all(...)` / `any(...)` over them")
 
 
 def not_(x: Any) -> Any:

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime.errors import UndefinedVariableError
 from relaxjax.runtime.indexing import getitem, setitem
+from relaxjax.runtime.trace import maybe_skipped
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
 
 
@@ -57,7 +58,8 @@ def hoist_rows(a: Any, keys: Callable[[], tuple], offsets: tuple | None) -> tupl
     if (isinstance(a, SoftBool) or not isinstance(a, jax.Array) or a.ndim == 0
             or not all(_hard_int(k) for k in keys) or not _distinct(keys, offsets, a.shape[0])):
         return a, RowPlan(keys, False)
-    return jnp.stack([getitem(a, k) for k in keys]), RowPlan(keys, True)
+    with maybe_skipped():   # read ahead of the loop that reads them, which may not run
+        return jnp.stack([getitem(a, k) for k in keys]), RowPlan(keys, True)
 
 
 def row_key(plan: RowPlan, k: int, key: Any) -> Any:
@@ -69,6 +71,7 @@ def restore_rows(a: Any, rows: Any, plan: RowPlan) -> Any:
     """`a` with the loop's rows written back (`rows` itself if they were not hoisted)."""
     if not plan.hoisted:
         return rows
-    for k, key in enumerate(plan.keys):
-        a = setitem(a, (key,), getitem(rows, k))
+    with maybe_skipped():
+        for k, key in enumerate(plan.keys):
+            a = setitem(a, (key,), getitem(rows, k))
     return a

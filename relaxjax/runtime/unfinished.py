@@ -4,10 +4,12 @@ A relaxed `while` (and a `for` over a range whose bound is only known at run tim
 `max_iter` passes; what is still running then ends with the last state, which is not what the program
 computes. `report` attaches a host callback that warns with `MaxIterWarning` when, on the actual inputs,
 more than `THRESHOLD` of the probability (hard mode: any run) was still going. Filter it with the
-`warnings` module (`warnings.simplefilter("error", relaxjax.MaxIterWarning)` to stop instead).
+`warnings` module (`warnings.simplefilter("error", relaxjax.MaxIterWarning)` to stop instead: the call
+raises the `MaxIterWarning`, which JAX would otherwise report as a `JaxRuntimeError` of the callback).
 """
 from __future__ import annotations
 
+import threading
 import warnings
 from typing import Any
 
@@ -23,6 +25,19 @@ THRESHOLD = 1e-3
 
 class MaxIterWarning(RuntimeWarning):
     """A loop stopped at `max_iter` passes while part of its probability (hard: the run) still ran."""
+
+
+_RAISED: list[MaxIterWarning] = []   # raised inside a host callback (another thread), not yet re-raised
+_LOCK = threading.Lock()
+
+
+def raised() -> MaxIterWarning | None:
+    """The `MaxIterWarning` a callback raised as an error (under `warnings.simplefilter("error", ...)`)
+    since the last call, if any; it is taken off the list."""
+    with _LOCK:
+        out = _RAISED[0] if _RAISED else None
+        _RAISED.clear()
+    return out
 
 
 def report(running: Any, what: str) -> None:
@@ -41,9 +56,14 @@ def report(running: Any, what: str) -> None:
         if worst > THRESHOLD:
             share = (f"{worst:.1%} of the samples still ran" if opts.sampled else "it was still running"
                      if opts.hard else f"{worst:.1%} of its probability still ran")
-            warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so the "
-                          f"result is not the program's; raise max_iter (relax(..., max_iter=N))",
-                          MaxIterWarning, stacklevel=2)
+            try:
+                warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so "
+                              f"the result is not the program's; raise max_iter (relax(..., max_iter=N))",
+                              MaxIterWarning, stacklevel=2)
+            except MaxIterWarning as err:   # the warnings filter made it an error: JAX wraps what a callback
+                with _LOCK:                 # raises; the call re-raises this one (`raised`)
+                    _RAISED.append(err)
+                raise
 
     jax.debug.callback(warn, jnp.asarray(running, dtype=jnp.result_type(float)))
     explain.watch("while" if "while" in what else "for", running)

@@ -30,7 +30,7 @@ def test_fed_elements_are_the_reads_they_replace(positions, c):
 
 def test_a_read_at_the_fed_shift_of_the_fed_array_gets_the_fed_element():
     base = jnp.asarray(2)
-    item = BoundedInt(base, 0, 4)
+    item = BoundedInt(base, 1, 2)   # so that every index below stays in range for every j
     element, other = jnp.asarray([7.0, 8.0]), jnp.asarray([9.0, 9.0])
     copy = B + 0.0
     with fed_reads.feeding(base, [(B, 1), (B, -1)], [element, other]):
@@ -46,7 +46,7 @@ def test_a_read_at_the_fed_shift_of_the_fed_array_gets_the_fed_element():
 
 def test_looking_records_the_candidates_reads_at_the_loop_variable_plus_a_constant():
     base = jnp.asarray(1)
-    item, other_item = BoundedInt(base, 0, 4), BoundedInt(jnp.asarray(1), 0, 4)
+    item, other_item = BoundedInt(base, 1, 3), BoundedInt(jnp.asarray(1), 0, 2)
     not_a_candidate = B + 1.0
     with fed_reads.looking(base, [B]) as look:
         getitem(B, item - 1)

@@ -25,7 +25,7 @@ def test_compare_swaps_at_the_loop_variable_become_slots(loop, marked):
         def f(a, s, n):
             swaps = 0.0
             for j in {marked}:
-                a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1))
+                a__slot__1, a__slot__2 = rj__.take_slots(a, j, (0, 1), (0, 1))
                 if a__slot__1 > a__slot__2:
                     a__slot__1, a__slot__2 = a__slot__2, a__slot__1
                     swaps += 1.0
@@ -69,7 +69,7 @@ def test_arrays_a_stream_only_reads_at_the_loop_variable_are_fed_in():
             return a
     """)
     assert "for j in rj__.streamed(range(1, n - 1), (('a', (-1, 0)),), ((b, (0, 1)),)):" in out, out
-    assert "b__slot__3, b__slot__4 = rj__.take_slots(b, j, (0, 1))" in out, out
+    assert "b__slot__3, b__slot__4 = rj__.take_slots(b, j, (0, 1), (0, 1))" in out, out
     assert "put_slots(b" not in out and "w[0]" in out, out   # w is read at a place that is not j + c
 
 

@@ -121,7 +121,7 @@ def scanned_while(test: Callable[..., Any], body: Callable[..., Outcome], state:
             out = Outcome(frozen_once_halted(halted, s, out.going, names), out.exits)
         return mix(c, out, exit_(s), names)
 
-    return scanned_outcomes(step, state, names, xs, steps, kinds=kinds, specs=specs)
+    return scanned_outcomes(step, state, names, xs, steps, kinds=kinds, specs=specs, next_test=test)
 
 
 def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Outcome:
@@ -144,9 +144,11 @@ def unrolled_outcomes(passes: list, state: tuple, names: tuple[str, ...]) -> Out
 
 
 def scanned_outcomes(step: Callable[[tuple, Any], Outcome], state: tuple, names: tuple[str, ...], xs: Any,
-                     length: int, kinds: tuple[str, ...] = KINDS, specs: tuple | None = None) -> tuple[Outcome, Any]:
+                     length: int, kinds: tuple[str, ...] = KINDS, specs: tuple | None = None,
+                     next_test: Callable[..., Any] | None = None) -> tuple[Outcome, Any]:
     """Record every pass's exits in a scan, then fold `outcomes.level` backwards in a reverse scan. Also
-    returns the probability (hard: whether) that a run goes on past the last pass.
+    returns the probability (hard: whether) that a run goes on past the last pass: that no pass left,
+    and, with `next_test` (a `while`'s test), that the test of the pass after the last still holds.
 
     `kinds`: the ways out a pass may take (a loop without a `return` records no return states and its
     fold carries only the state). `specs`: a wider starting layout of the carry than the state's own."""
@@ -198,6 +200,8 @@ def scanned_outcomes(step: Callable[[tuple, Any], Outcome], state: tuple, names:
         running = jnp.prod(1.0 - sum(q.astype(dtype) for q in left)) if left else True
     else:
         running = jnp.all(~functools.reduce(jnp.logical_or, left)) if left else True
+    if next_test is not None:
+        running = all_of([running, truth(next_test(*last))])
     k = keep_passed(state, packed[:n], passed[0])
     if never_returns:
         return Outcome(k, {}), running

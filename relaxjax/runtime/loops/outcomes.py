@@ -22,6 +22,7 @@ import jax.numpy as jnp
 from relaxjax.runtime import explain
 from relaxjax.runtime.logic import truth
 from relaxjax.runtime.merge import merge_states
+from relaxjax.runtime.trace import maybe_skipped
 from relaxjax.runtime.values import SoftBool
 
 KINDS = ("break", "return")
@@ -117,7 +118,9 @@ def if_outcome(test: Any, body: Callable[..., Outcome], orelse: Callable[..., Ou
                      "mixed", "relaxed")
     else:
         explain.note("if", "hard traced test around a break, continue or return: exact", "exact")
-    return mix(t, body(*state), orelse(*state), names)
+    with maybe_skipped():
+        a, b = body(*state), orelse(*state)
+    return mix(t, a, b, names)
 
 
 def then(first: Outcome, rest: Callable[..., Outcome], names: tuple[str, ...]) -> Outcome:
@@ -127,7 +130,8 @@ def then(first: Outcome, rest: Callable[..., Outcome], names: tuple[str, ...]) -
     going = goes_on(first)
     if isinstance(going, bool):
         return rest(*first.going) if going else first
-    second = rest(*first.going)
+    with maybe_skipped():
+        second = rest(*first.going)
     if isinstance(going, SoftBool):   # where the pass left: which way, conditionally
         total = sum(float_probability(q) for q, _ in first.exits.values())
         left = Outcome(None, {k: (_ratio(float_probability(q), total).prob, e) for k, (q, e) in first.exits.items()})

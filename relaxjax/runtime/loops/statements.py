@@ -35,6 +35,7 @@ from relaxjax.runtime.loops.iteration import IterationSpace, NeedsStatic, bounds
 from relaxjax.runtime.loops.outcomes import KINDS, Outcome, exit_, go, goes_on, level, mix, settle
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.loops.unbounded import unbounded_while
+from relaxjax.runtime.trace import maybe_skipped
 from relaxjax.runtime.values import Undefined
 
 
@@ -63,8 +64,9 @@ def for_stmt(iterable: Any, body: Callable[..., Any], state: tuple, names: tuple
     loop that may run no step (a traced bound) has none after it either.
     """
     space = IterationSpace(iterable)
-    if exits:
-        out = _first_that_runs([_scanned, _unrolled], space, body, state, names, KINDS if returns else ("break",))
+    if exits:   # the steps after a `break` or `return` may have left the loop: code some runs skip
+        out = _first_that_runs([_scanned, _unrolled], space, _skippable(body), state, names,
+                               KINDS if returns else ("break",))
         out = Outcome(_unset_if_empty(space, kept, state, out.going, names), out.exits)
         return out if returns else out.going
 
@@ -132,6 +134,7 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
     `max_iter` traced ones, scanned where the static parts of the state settle (or follow a static
     trajectory), else unrolled; folded from the end."""
     max_iter = context.current().max_iter
+    skippable = _skippable(body)   # the body of passes that follow a traced decision
     traced: list[Outcome] = []   # the passes run in Python whose test or way out was traced
     result: Outcome | None = None   # the outcome of the passes after those
     running: Any = None   # the probability (hard: whether) a run goes on past max_iter passes, if it can
@@ -144,15 +147,16 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
         if not static and try_unbounded and not traced:
             try_unbounded = False
             try:
-                result = go(unbounded_while(c, test, body, state, names))
+                result = go(unbounded_while(c, test, skippable, state, names))
                 explain.note("while", "hard test on integer state: one lax.while_loop, unbounded", "unbounded")
                 return result
             except Declined:
                 pass
         if not static and len(traced) >= max_iter:
-            running = True
+            running = c   # the test of the pass that max_iter leaves out
             break
-        out = body(*state) if static else mix(c, body(*state), exit_(state), names)
+        run = skippable if traced or not static else body
+        out = run(*state) if static else mix(c, run(*state), exit_(state), names)
         if static and all(isinstance(q, bool) for q, _ in out.exits.values()):   # decided while tracing
             if out.going is None:
                 result = settle(out, "break", names)
@@ -174,7 +178,7 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
         try:
             with declined_if_unrolling_needed():
                 if all(map(static_parts_equal, old_specs, new_specs)):
-                    result, running = scanned_while(test, body, state, names, kinds, budget)
+                    result, running = scanned_while(test, skippable, state, names, kinds, budget)
                     break
             if try_scan:
                 # Static values still change. A counter can be carried as a traced value; a value the
@@ -183,14 +187,14 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
                 try_scan = False
                 try:
                     with bounds_must_be_static(), declined_if_unrolling_needed():
-                        result, running = scanned_while(test, body, state, names, kinds, budget,
+                        result, running = scanned_while(test, skippable, state, names, kinds, budget,
                                                         join_states(old_specs, out.going, names))
                     break
                 except NeedsStatic:
-                    plan = static_trajectory(test, body, state, names, budget)
+                    plan = static_trajectory(test, skippable, state, names, budget)
                 if plan is not None:
                     with declined_if_unrolling_needed():
-                        result, running = scanned_while(test, body, state, names, kinds, *plan)
+                        result, running = scanned_while(test, skippable, state, names, kinds, *plan)
                     running = running if plan[0] >= budget else None   # else the test became static False
                     break
         except Declined:   # the body needs its passes unrolled (a static loop variable, a list that grows)
@@ -202,6 +206,13 @@ def _while(test: Callable[..., Any], body: Callable[..., Outcome], state: tuple,
     for out in reversed(traced):
         result = level(out, result, names)
     return result
+
+
+def _skippable(body: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    def skippable(*state: Any) -> Outcome:
+        with maybe_skipped():
+            return body(*state)
+    return skippable
 
 
 def _explain_while(traced: list, running: Any, max_iter: int) -> None:

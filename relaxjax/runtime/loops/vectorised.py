@@ -28,6 +28,7 @@ Steps past a traced bound (`range(i % 2, n - 1, 2)`) are masked: they write noth
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable
 
 import jax
@@ -38,6 +39,7 @@ from relaxjax.runtime import context, explain, fed_reads, sampling
 from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
 from relaxjax.runtime.loops.iteration import IterationSpace
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
+from relaxjax.runtime.trace import maybe_skipped
 from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
 
 EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
@@ -62,19 +64,26 @@ def slot_array(a: Any, lo: int, hi: int, offsets: tuple[int, ...]) -> Any:
     return None
 
 
-def take_slots(a: Any, i: Any, offsets: tuple[int, ...]) -> tuple:
-    """The elements `a[i + c]` for the offsets `c`."""
+def take_slots(a: Any, i: Any, offsets: tuple[int, ...], always: tuple[int, ...] = ()) -> tuple:
+    """The elements `a[i + c]` for the offsets `c`. The pass reads them at the top of the body, ahead of
+    where the user wrote them (maybe under a guard): only the offsets `always` read on every step have
+    their index checked (an index out of range there is Python's IndexError)."""
     if isinstance(a, Slots):
         return a.values
-    return tuple(getitem(a, i + c if c else i) for c in offsets)
+    out = []
+    for c in offsets:
+        with maybe_skipped() if c not in always else contextlib.nullcontext():
+            out.append(getitem(a, i + c if c else i))
+    return tuple(out)
 
 
 def put_slots(a: Any, i: Any, offsets: tuple[int, ...], values: tuple) -> Any:
     """`a` with `a[i + c]` set to the value of slot `c`."""
     if isinstance(a, Slots):
         return Slots(values)
-    for c, v in zip(offsets, values):
-        a = setitem(a, (i + c if c else i,), v)
+    with maybe_skipped():
+        for c, v in zip(offsets, values):
+            a = setitem(a, (i + c if c else i,), v)
     return a
 
 
