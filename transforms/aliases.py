@@ -4,6 +4,8 @@ both names hold, relaxjax's functional updates change only the name written to.
     b = a;        b[0] = v     # Python: a[0] is v too
     row = d[i];   row[j] = v   # Python: d[i][j] is v too
     for row in d: row[j] = v   # Python: every d[k][j] is v
+    d = [row, row]; d[0][0] = v          # Python: row[0] and d[1][0] are v too (also `out.append(row)`)
+    d = [[0.0] * m] * n; d[i][j] = v     # Python: one row repeated n times, so every d[k][j] is v
 
 Each is a ConversionError at the write's line that says how to write it (`d[i][j] = v`, or a copy:
 `b = list(a)`). The pass also records which parameters the function changes in place
@@ -34,6 +36,7 @@ class _Aliases:
         self.ctx = ctx
         self.written: set[str] = set()   # names whose elements are written anywhere
         self.methods: set[str] = set()   # names changed by xs.append(...) and the like
+        self.repeated: dict[str, str] = {}   # names bound to one list repeated (`[[0.0] * m] * n`): how
 
     def block(self, stmts: list[gast.stmt], views: _Views) -> _Views:
         for stmt in stmts:
@@ -42,6 +45,7 @@ class _Aliases:
 
     def statement(self, stmt: gast.stmt, views: _Views) -> _Views:
         self._calls(stmt)
+        views = self._elements(stmt, views)
         if isinstance(stmt, gast.If):
             return {**self.block(stmt.body, dict(views)), **self.block(stmt.orelse, dict(views))}
         if isinstance(stmt, (gast.For, gast.While)):
@@ -67,6 +71,15 @@ class _Aliases:
                 if isinstance(target, gast.Name) or isinstance(target, (gast.Tuple, gast.List)):
                     for name in _names(target):
                         views = _rebind(views, name)
+                        self.repeated.pop(name, None)
+                if isinstance(target, gast.Name) and isinstance(stmt, gast.Assign) and _repeats_a_list(stmt.value):
+                    self.repeated[target.id] = f"`{target.id} = {source_text(stmt.value)}`"
+                if isinstance(target, gast.Name) and isinstance(stmt, gast.Assign) and isinstance(
+                        stmt.value, (gast.List, gast.Tuple)):
+                    for element in stmt.value.elts:   # `d = [row, row]`: each row is an element of d
+                        root = element_root(element)
+                        if root is not None and root != target.id:
+                            views[root] = (target.id, 1, f"`{target.id} = {source_text(stmt.value)}`")
                 if isinstance(target, gast.Name) and _user_call(stmt.value):
                     set_anno(stmt.value, Key.REBINDS, tuple(sorted(set(get_anno(stmt.value, Key.REBINDS, ())) | {
                         k for k, arg in enumerate(stmt.value.args)
@@ -82,6 +95,10 @@ class _Aliases:
         if not isinstance(base, gast.Name):
             return
         self.written.add(base.id)
+        if base.id in self.repeated and depth >= 2:
+            raise self.ctx.error(stmt, f"'{base.id}' is bound by {self.repeated[base.id]}, one list repeated, so in "
+                                       f"Python this write changes that element of every row; relaxjax cannot "
+                                       f"follow that. Build the rows apart: `[[0.0] * m for _ in range(n)]`")
         if base.id in views:
             source, _, how = views[base.id]
             self._fail(stmt, base.id, source, how)
@@ -95,6 +112,22 @@ class _Aliases:
                                    f"cannot follow that. Write through {source} (`{source}[i][j] = v`), or "
                                    f"copy first (`{name} = list(...)`)")
 
+    def _elements(self, stmt: gast.stmt, views: _Views) -> _Views:
+        """`out.append(row)`, `out.extend([row])`: `row` is an element of `out` from here on."""
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        f = getattr(call, "func", None)
+        if not (isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.attr in ("append", "extend")
+                and len(call.args) == 1):
+            return views
+        added = call.args[0].elts if f.attr == "extend" and isinstance(call.args[0], (gast.List, gast.Tuple)) \
+            else [call.args[0]] if f.attr == "append" else []
+        views = dict(views)
+        for element in added:
+            root = element_root(element)
+            if root is not None and root != f.value.id:
+                views[root] = (f.value.id, 1, f"`{source_text(call)}`")
+        return views
+
     def _calls(self, stmt: gast.stmt) -> None:
         for node in gast.walk(stmt):
             if _user_call(node):   # a fresh value (`[0.0] * n`, `a[:]`) is seen by no one else
@@ -103,6 +136,15 @@ class _Aliases:
             if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.attr in (
                     "append", "extend", "sort", "reverse", "insert", "pop", "remove", "clear"):
                 self.methods.add(f.value.id)
+
+
+def _repeats_a_list(expr: gast.AST) -> bool:
+    """`[[...]] * n`, `[row] * n`, `n * [xs]`: a list whose elements are one list (or a name) repeated."""
+    if not (isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.Mult)):
+        return False
+    may_be_lists = (gast.List, gast.ListComp, gast.Name, gast.BinOp, gast.Subscript)
+    return any(isinstance(side, gast.List) and any(isinstance(e, may_be_lists) for e in side.elts)
+               for side in (expr.left, expr.right))
 
 
 def _user_call(node: gast.AST) -> bool:

@@ -307,10 +307,20 @@ def test_loops_over_lists_that_change_out_of_sight_are_rejected(body):
     ("b = a\n    a[0] = 1.0", 3),
     ("row = a[1]\n    a[1][0] = 1.0", 3),
     ("for i in range(2):\n        a[0] = 1.0\n        b = a", 3),   # the view of the first pass meets the write
+    ("row = [0.0, 0.0]\n    a = [row, row]\n    a[0][0] = 1.0", 4),   # two elements, one list
+    ("row = [0.0]\n    a = [row]\n    row[0] = 1.0", 4),
+    ("row = [0.0]\n    a.append(row)\n    row[0] = 1.0", 4),
+    ("row = [0.0]\n    a.extend([row])\n    a[0][0] = 1.0", 4),
 ])
 def test_writes_through_a_second_name_for_a_list_are_rejected(body, line):
     with pytest.raises(ConversionError, match=f"test.py:{line}: .* shares its list with a"):
         run_pass(aliases, f"def f(a):\n    {body}\n    return a\n")
+
+
+@pytest.mark.parametrize("value", ["[[0.0] * 2] * 3", "3 * [[0.0, 1.0]]", "[a[0]] * 2"])
+def test_writes_into_one_row_repeated_are_rejected(value):
+    with pytest.raises(ConversionError, match=r"test.py:3: .* one list repeated.*for _ in range"):
+        run_pass(aliases, f"def f(a):\n    d = {value}\n    d[1][0] = 1.0\n    return d\n")
 
 
 @pytest.mark.parametrize("body", [
@@ -320,6 +330,10 @@ def test_writes_through_a_second_name_for_a_list_are_rejected(body, line):
     "a[0] = 1.0\n    b = a",                                # the view is made after the write
     "b = a\n    b = [0.0] * 2\n    b[0] = 1.0",            # rebound before the write
     "for v in a:\n        a[0] = v",                        # reads elements; a live iteration
+    "pair = [a[0], 2.0]\n    pair[0] = 1.0",                # elements that are numbers
+    "d = [[0.0] * 2 for _ in range(3)]\n    d[1][0] = 1.0",  # rows made apart
+    "d = [0.0] * 3\n    d[1] = 1.0",
+    "for i in range(2):\n        row = [0.0]\n        row[0] = 1.0\n        a.append(row)",   # a new row each pass
 ])
 def test_writes_that_no_other_name_sees_are_accepted(body):
     run_pass(aliases, f"def f(a):\n    {body}\n    return a\n")
