@@ -3,6 +3,7 @@
 `while` loops, and the errors where there is no relaxation. The differential tests (hard mode against
 CPython, gradients against finite differences, large beta against hard mode) of these constructs run on
 the corpus (tests/corpus.py, "real Python, round 2"); here are the cases the corpus cannot state."""
+import random
 import warnings
 
 import jax
@@ -316,3 +317,37 @@ def test_max_iter_warning_made_an_error_is_raised_where_the_function_was_called(
             relax(countdown, mode="hard", max_iter=2)(5.0)
             jax.effects_barrier()
     assert relaxjax.runtime.unfinished.raised() is None   # taken, not left for the next call
+
+
+def noisy(a):
+    return a[0] + random.gauss(0.0, 1.0)
+
+
+def numpy_noisy(a):
+    return a[0] + np.random.normal()
+
+
+def withdraw(balance, amount):
+    if amount > balance:
+        raise ValueError("insufficient funds")
+    return balance - amount
+
+
+def first_or_raise(a):
+    if len(a) == 0:
+        raise ValueError("empty")
+    return a[0]
+
+
+@pytest.mark.parametrize("fn", [noisy, numpy_noisy])
+def test_random_draws_while_tracing_are_refused(fn):
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `(gauss|normal)\(...\)` draws a random number .* once"):
+        relax(fn)([1.0])
+
+
+def test_raise_runs_as_written_where_every_run_reaches_it_and_is_refused_under_a_traced_test():
+    assert float(relax(first_or_raise)([2.0])) == 2.0
+    with pytest.raises(ValueError, match="empty"):
+        relax(first_or_raise)([])
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `raise` under a condition known only at run time"):
+        relax(withdraw, mode="hard")(10.0, 5.0)

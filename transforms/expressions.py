@@ -4,6 +4,7 @@
     x is y               ->  rj__.is_(x, y)         (also `is not`)
     x in c               ->  rj__.contains(c, x)    (also `not in`: rj__.not_contains)
     f"{x}"               ->  f"{rj__.text_of(x)}"     # a traced value is an error naming the line
+    raise E              ->  raise rj__.raising(E)    # under a traced decision: an error that says so
     a[j] < a[i]          ->  rj__.lt(a[j], a[i], rj__.same_place(a, (j,), (i,)))   # exact on one element
     not x                ->  rj__.not_(x)
     a and b and c        ->  rj__.and_(a, lambda: b, lambda: c)     # static short-circuit kept
@@ -139,6 +140,12 @@ class _Expressions(gast.NodeTransformer):
         self.generic_visit(node)
         name = "and_" if isinstance(node.op, gast.And) else "or_"
         return _call(node, name, node.values[0], *[_thunk(v) for v in node.values[1:]])
+
+    def visit_Raise(self, node: gast.Raise) -> gast.AST:
+        self.generic_visit(node)
+        if node.exc is not None:
+            node.exc = _call(node.exc, "raising", node.exc)
+        return node
 
     def visit_FormattedValue(self, node: gast.FormattedValue) -> gast.AST:
         self.generic_visit(node)

@@ -6,7 +6,7 @@ Python, hard traced values exactly, soft traced values relaxed (DESIGN.md §1). 
 from relaxjax.runtime.arithmetic import add, invert, mul, neg, pos, pow_, sub
 from relaxjax.runtime.builtins import (abs_, argmax_, argmin_, call, call_rebinding, contains, float_, int_, len_,
                                        list_append, list_extend, list_reverse, list_sort, max_, min_, not_contains,
-                                       repeat, text_of)
+                                       raising, repeat, text_of)
 from relaxjax.runtime.conditionals import and_, if_exp, if_stmt, or_
 from relaxjax.runtime.context import Options, current, options
 from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
@@ -25,6 +25,6 @@ __all__ = [
     "contains", "current", "eq", "exit_", "finish", "float_", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows",
     "if_exp", "if_outcome", "if_stmt", "independent", "int_", "invert", "is_", "is_not", "le", "len_",
     "list_append", "list_extend", "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg",
-    "not_", "not_contains", "options", "or_", "pos", "pow_", "put_slots", "range_", "repeat", "restore_rows", "row_key",
+    "not_", "not_contains", "options", "or_", "pos", "pow_", "put_slots", "raising", "range_", "repeat", "restore_rows", "row_key",
     "same_place", "setitem", "streamed", "sub", "take_slots", "text_of", "then", "truth", "while_stmt",
 ]

@@ -20,16 +20,19 @@
 from __future__ import annotations
 
 import builtins
+import random
 from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import as_array, getitem, traced_key
 from relaxjax.runtime.logic import eq, not_, truth
+from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
 from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
                                      is_floating, is_static, unwrap)
@@ -390,6 +393,12 @@ def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: An
 def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     if isinstance(func, Undefined):
         func.fail()
+    if _draws_while_tracing(func):
+        name = getattr(func, "__name__", repr(func))
+        raise RelaxError(f"`{name}(...)` draws a random number while the function is traced: it would be drawn "
+                         f"once, and every call of the compiled function would return that same number. Draw "
+                         f"outside and pass the values in as an argument (or draw with `jax.random` from a key "
+                         f"you pass in); for the relaxation's own noise, use mode='sampled'")
     try:
         replacement = BUILTINS.get(func)
     except TypeError:  # unhashable callables
@@ -406,6 +415,25 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
         raise RelaxError(f"'{name}(...)' needs a concrete value (a shape, a size, a Python decision) but got "
                          f"traced data; sizes must come from static values such as `len(a)` or Python "
                          f"ints passed as arguments") from err
+
+
+def _draws_while_tracing(func: Any) -> bool:
+    """Python's `random` and NumPy's random generators: state outside JAX, drawn once while tracing."""
+    owner = getattr(func, "__self__", None)
+    module = getattr(func, "__module__", None) or ""
+    return (module == "random" or module.startswith("numpy.random")
+            or isinstance(owner, (random.Random, np.random.RandomState, np.random.Generator)))
+
+
+def raising(exception: Any) -> Any:
+    """The exception of a `raise` statement: raised as written where every run reaches it; under a decision
+    made at run time (a traced `if`), whose both branches are traced, an error that says so."""
+    if not always_runs():
+        raise RelaxError("`raise` under a condition known only at run time: relaxjax traces both branches of "
+                         "such an `if`, so it cannot raise only on the inputs where the condition holds. Check "
+                         "the condition before calling the relaxed function, or return a value that says so "
+                         "(a flag, a sentinel) instead of raising")
+    return exception
 
 
 def repeat(items: list, times: Any) -> list:
