@@ -885,6 +885,18 @@ def halving_weights(a, k):
     return total
 
 
+def crossings(ys, py, px):
+    """Ray casting's crossing test: truth values compared with each other (`!=` is their exclusive or),
+    and `^` / `&` / `|` between them."""
+    count = 0
+    j = len(ys) - 1
+    for i in range(len(ys)):
+        if (ys[i] > py) != (ys[j] > py):
+            count += 1
+        j = i
+    return count, ((px > ys[0]) & (py > ys[0])) ^ (px > 1.0), (px > 0.5) | (py == 1)
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1060,4 +1072,6 @@ CORPUS = [
     Algorithm(ranks_counting_self, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(halving_weights, lambda r: (_floats(r, _sizes(r)), int(r.integers(-3, 4))),
               separated=lambda r: ([-1.0, 0.5, 2.0, -0.7, 1.5], 2)),
+    Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
+              separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),
 ]

@@ -17,6 +17,7 @@
     p + q, -p, ~p        ->  rj__.add(p, q), ...      # (also -, *, unary +) unless an operand is a
                                                        # number literal: bools count as ints, as in Python
     a ** b               ->  rj__.pow_(a, b)          # Python's types: 2 ** -1 is 0.5
+    p & q                ->  rj__.bitand(p, q)        # (also |, ^) relaxed between truth values
     sharp(e, beta=b)     ->  rj__.call_sharp(sharp, lambda: e, b)   # e at inverse temperature b
 """
 from __future__ import annotations
@@ -71,6 +72,7 @@ _ARITHMETIC = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.USub: "n
                gast.Invert: "invert"}
 
 
+_BITWISE = {gast.BitAnd: "bitand", gast.BitOr: "bitor", gast.BitXor: "bitxor"}
 _NUMERIC_RESULT = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod, gast.Pow)
 
 
@@ -124,6 +126,8 @@ class _Expressions(gast.NodeTransformer):
             return _call(node, "repeat", node.left, node.right)
         if isinstance(node.op, gast.Pow):
             return _call(node, "pow_", node.left, node.right)
+        if type(node.op) in _BITWISE and not (_number(node.left) and _number(node.right)):
+            return _call(node, _BITWISE[type(node.op)], node.left, node.right)
         if type(node.op) in _ARITHMETIC and not (_number(node.left) or _number(node.right)):
             return _call(node, _ARITHMETIC[type(node.op)], node.left, node.right)
         return node

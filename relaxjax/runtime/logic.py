@@ -4,7 +4,9 @@
 | --- | --- | --- | --- |
 | `a < b` (`lt`) | Python | `jnp.less` | `SoftBool(sigmoid(beta * (b - a)))` (the noise's CDF) |
 | `a == b` (`eq`) | Python | `jnp.equal` | `SoftBool(sech(beta * (a - b) / 2) ** 2)` (its density / density at 0) |
+| `p == q` for truth values | Python | `jnp.equal` | `p q + (1 - p)(1 - q)` (`!=`: exclusive or) |
 | `not p` | Python | `~p` | `1 - p` |
+| `p & q`, `p | q`, `p ^ q` | Python | JAX (logical on bools) | `p q`, `p + q - p q`, `p + q - 2 p q` |
 | `x is True` (`is_`) | Python | `x` for a bool `x` | `p` (`x is False`: `1 - p`); `is None` static |
 | `a and b` | Python (short-circuit) | `b if a else a` | the same, as an expectation: `p * q` for bools |
 | `a or b` | Python (short-circuit) | `a if a else b` | `p + q - p * q` for bools |
@@ -21,8 +23,8 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, is_boollike, is_floating, is_static,
-                                     is_traced, static_bounds, unwrap)
+from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, as_float, is_boollike, is_floating,
+                                     is_static, is_traced, static_bounds, unwrap)
 
 
 def _compare(op: Callable, soft: Callable, a: Any, b: Any, same: Any = False) -> Any:
@@ -133,18 +135,38 @@ def ge(a: Any, b: Any, same: Any = False) -> Any:
     return _compare(operator.ge, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b, same)
 
 
-def _bool_vs_softbool(a: Any, b: Any) -> Any:
-    """`p == True` for a SoftBool p is p itself (and `p == False` is 1 - p), not a soft equality."""
-    if isinstance(b, SoftBool):
-        a, b = b, a
-    if isinstance(a, SoftBool) and isinstance(b, bool):
-        return a if b else SoftBool(1 - a.prob)
+def truth_probability(x: Any) -> Any:
+    """The probability of a truth value: a SoftBool's, a bool's or bool array's (as a float), and the
+    static numbers 0 and 1 (Python's `True == 1`); None for anything else."""
+    if isinstance(x, SoftBool):
+        return x.prob
+    if is_boollike(x):
+        return as_float(x)
+    if is_static(x) and isinstance(x, (int, float)) and x in (0, 1):
+        return float(x)
     return None
 
 
+def _truth_values_equal(a: Any, b: Any) -> Any:
+    """`p == q` where a side is a SoftBool and the other a truth value: the probability that the two
+    (independent) events agree, `p q + (1 - p)(1 - q)` (`p == True` is p itself). None otherwise."""
+    if not (isinstance(a, SoftBool) or isinstance(b, SoftBool)):
+        return None
+    p, q = truth_probability(a), truth_probability(b)
+    if p is None or q is None:
+        other = b if isinstance(a, SoftBool) else a
+        return False if is_static(other) and isinstance(other, (int, float)) else None   # True == 2: False
+    if is_static(a):
+        a, b, p, q = b, a, q, p
+    if is_static(b):   # `p == True`, `p == 1`: p itself; `p == 0`: 1 - p
+        return a if q == 1 else SoftBool(1 - p)
+    return SoftBool(relaxations.mix(p, q, 1 - q))
+
+
 def eq(a: Any, b: Any, same: Any = False) -> Any:
-    """`a == b`; relaxed: sech(beta * (a - b) / 2) ** 2, 1 at equality; True where `same`."""
-    special = _bool_vs_softbool(a, b)
+    """`a == b`; relaxed: sech(beta * (a - b) / 2) ** 2, 1 at equality; True where `same`. Between truth
+    values: the probability that they agree (`(a > t) == (b > t)`), so `!=` is their exclusive or."""
+    special = _truth_values_equal(a, b)
     if special is not None:
         return special
     return _compare(operator.eq, relaxations.p_equal, a, b, same)
@@ -223,3 +245,24 @@ def is_(a: Any, b: Any) -> Any:
 def is_not(a: Any, b: Any) -> Any:
     """`a is not b`: the negation of `is_`."""
     return _identity(a, b, negate=True)
+
+
+def _bitwise(op: Callable, relaxed: Callable, symbol: str) -> Callable:
+    def apply(a: Any, b: Any) -> Any:
+        if is_static(a) and is_static(b):
+            return op(a, b)
+        if isinstance(a, SoftBool) or isinstance(b, SoftBool):
+            p, q = truth_probability(a), truth_probability(b)
+            if p is None or q is None:
+                raise RelaxError(f"`{symbol}` between a soft truth value and a number: relaxjax relaxes `&`, `|` "
+                                 f"and `^` between truth values (as `and`, `or` and exclusive or)")
+            return SoftBool(relaxed(p, q))
+        return op(unwrap(a), unwrap(b))
+    apply.__doc__ = (f"`a {symbol} b`: Python's for static values, JAX's (bitwise; logical on bools) for traced "
+                     f"ones; between truth values one of which is soft, the probability of the event.")
+    return apply
+
+
+bitand = _bitwise(operator.and_, lambda p, q: p * q, "&")
+bitor = _bitwise(operator.or_, lambda p, q: p + q - p * q, "|")
+bitxor = _bitwise(operator.xor, lambda p, q: p + q - 2 * p * q, "^")

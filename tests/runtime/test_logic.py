@@ -4,8 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import (RelaxError, SoftBool, and_, eq, ge, gt, is_, is_not, le, lt, ne, not_, options, or_,
-                              same_place, truth)
+from relaxjax.runtime import (RelaxError, SoftBool, and_, bitand, bitor, bitxor, eq, ge, gt, is_, is_not, le, lt, ne,
+                              not_, options, or_, same_place, truth)
 from relaxjax.runtime.relaxations import p_equal, p_less
 from tests.helpers import x64
 
@@ -149,3 +149,20 @@ def test_same_place_gives_gradients_like_the_comparison_it_replaces_elsewhere():
     g = jax.grad(f)(a, jnp.asarray(0), jnp.asarray(1))
     np.testing.assert_allclose(g, jax.grad(lambda a: p_less(a[0], a[1], 3.0))(a), rtol=1e-6)
     assert np.all(jax.grad(f)(a, jnp.asarray(1), jnp.asarray(1)) == 0)
+
+
+def test_truth_values_compared_with_each_other_agree_or_differ_as_independent_events():
+    with options(beta=2.0):
+        p, q = gt(jnp.asarray(0.4), 0.0), gt(jnp.asarray(-0.3), 0.0)
+        agree = p.prob * q.prob + (1 - p.prob) * (1 - q.prob)
+        np.testing.assert_allclose(eq(p, q).prob, agree, rtol=1e-6)
+        np.testing.assert_allclose(ne(p, q).prob, 1 - agree, rtol=1e-6)
+        assert eq(p, 1).prob is p.prob and eq(p, 2) is False
+        np.testing.assert_allclose(eq(p, jnp.array(False)).prob, 1 - p.prob, rtol=1e-6)
+        np.testing.assert_allclose(bitand(p, q).prob, p.prob * q.prob, rtol=1e-6)
+        np.testing.assert_allclose(bitor(p, q).prob, p.prob + q.prob - p.prob * q.prob, rtol=1e-6)
+        np.testing.assert_allclose(bitxor(p, q).prob, 1 - agree, rtol=1e-6)
+        with pytest.raises(RelaxError, match="between a soft truth value and a number"):
+            bitand(p, jnp.asarray(3))
+    assert bitand(6, 3) == 2 and bitxor(jnp.asarray(6), 3).tolist() == 5
+    assert bitor(jnp.array([True, False]), jnp.array([False, False])).tolist() == [True, False]
