@@ -897,6 +897,15 @@ def crossings(ys, py, px):
     return count, ((px > ys[0]) & (py > ys[0])) ^ (px > 1.0), (px > 0.5) | (py == 1)
 
 
+def discounted_gain(rel):
+    """DCG: a loop index as a number (`math.log2(r + 2)`), `math` on traced values."""
+    total = 0.0
+    for r in range(len(rel)):
+        if rel[r] > 0.0:
+            total += rel[r] / math.log2(r + 2)
+    return total + math.sqrt(1.0 + abs(rel[0])) + float(np.tanh(rel[len(rel) - 1]))
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1072,6 +1081,7 @@ CORPUS = [
     Algorithm(ranks_counting_self, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(halving_weights, lambda r: (_floats(r, _sizes(r)), int(r.integers(-3, 4))),
               separated=lambda r: ([-1.0, 0.5, 2.0, -0.7, 1.5], 2)),
+    Algorithm(discounted_gain, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([1.0, -0.5, 2.0, 0.7],)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),
 ]

@@ -3,6 +3,7 @@
 `while` loops, and the errors where there is no relaxation. The differential tests (hard mode against
 CPython, gradients against finite differences, large beta against hard mode) of these constructs run on
 the corpus (tests/corpus.py, "real Python, round 2"); here are the cases the corpus cannot state."""
+import math
 import random
 import warnings
 
@@ -351,3 +352,31 @@ def test_raise_runs_as_written_where_every_run_reaches_it_and_is_refused_under_a
         relax(first_or_raise)([])
     with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `raise` under a condition known only at run time"):
         relax(withdraw, mode="hard")(10.0, 5.0)
+
+
+def maths(x, k):
+    return (math.sqrt(x), math.exp(x), math.log(x), math.log(x, 2), math.hypot(x, 1.0), math.fabs(-x),
+            math.floor(x), math.ceil(x), math.trunc(-x), math.isinf(x), math.pow(x, 2), math.floor(k), math.sqrt(4.0))
+
+
+def numpy_on_traced(a):
+    return (np.exp(a[0]), np.maximum(a[0], a[1]), np.where(a[0] > 0.5, a[0], a[1]), np.clip(a, 0.0, 1.0),
+            np.argmin(a), jnp.where(a[0] > 0.5, 1.0, 0.0))
+
+
+def test_math_and_numpy_on_traced_values_run_as_jax_numpy():
+    got = relax(maths, mode="hard")(2.5, np.int32(3))
+    want = maths(2.5, 3)
+    for g, w in zip(got, want):
+        assert np.asarray(g).dtype.kind == ("i" if isinstance(w, int) and not isinstance(w, bool) else
+                                            "b" if isinstance(w, bool) else "f")
+        np.testing.assert_allclose(float(g), float(w), rtol=1e-6)
+    a = [0.7, 0.2, 1.4]
+    hard = relax(numpy_on_traced, mode="hard")(a)
+    for g, w in zip(hard, numpy_on_traced(np.asarray(a))):
+        np.testing.assert_allclose(np.asarray(g, float), np.asarray(w, float), rtol=1e-6)
+    relaxed = relax(numpy_on_traced, beta=2.0)(a)
+    p = float(jax.nn.sigmoid(2.0 * 0.2))
+    np.testing.assert_allclose(relaxed[2], p * 0.7 + (1 - p) * 0.2, rtol=1e-5)   # a soft condition mixes
+    np.testing.assert_allclose(relaxed[5], p, rtol=1e-5)
+    assert 0.0 < float(relaxed[4]) < 2.0   # np.argmin: the expected position of a distribution

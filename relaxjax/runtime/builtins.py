@@ -31,6 +31,7 @@ from relaxjax.runtime import arithmetic, context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import as_array, getitem, traced_key
+from relaxjax.runtime.library import library_call
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
@@ -372,7 +373,7 @@ BUILTINS: dict[Any, Callable] = {
     builtins.bool: bool_,
     builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_, builtins.sorted: sorted_,
     builtins.str: str_, builtins.repr: repr_, builtins.format: format_, builtins.all: all_, builtins.any: any_,
-    builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_,
+    builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_, np.argmin: argmin_, np.argmax: argmax_,
 }
 
 
@@ -407,7 +408,7 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
     if replacement is None and user is not None and user.converts(func):
         return user.call(func, args, kwargs, rebound)
     try:
-        return (replacement or func)(*args, **kwargs)
+        return replacement(*args, **kwargs) if replacement is not None else library_call(func, args, kwargs)
     except (jax.errors.ConcretizationTypeError, TypeError) as err:
         if not isinstance(err, jax.errors.ConcretizationTypeError) and "concrete" not in str(err):
             raise
