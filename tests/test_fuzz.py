@@ -5,6 +5,7 @@ import re
 import sys
 import tempfile
 
+import jax
 import pytest
 
 from relaxjax.benchmarks import fuzz, fuzz_programs
@@ -138,3 +139,14 @@ def test_steps_after_a_while_halted_do_not_overflow_into_nan_gradients():
 
     grads = jax.grad(total, argnums=(0, 1, 2))(2.93, 0.32, a)
     assert all(bool(jnp.all(jnp.isfinite(g))) for g in grads), grads
+
+
+def _gradient_cut_at_y(x, y, a):   # the fuzzer's outputs: f0, f1, f2, c0, c1, a
+    return x * jax.lax.stop_gradient(y), y, 0.0, 0, 0, a
+
+
+@pytest.mark.skipif(not jax.config.jax_enable_x64, reason="the gradient check runs in float64")
+def test_the_gradient_check_fails_a_gradient_that_no_step_confirms():
+    inputs = [(0.5, 1.5, [1.0, -1.0, 0.5]), (-1.0, 2.0, [0.0, 1.0, 2.0])]
+    found = fuzz.check_gradient(_gradient_cut_at_y, inputs, seed=0)
+    assert found is not None and "differs from finite differences at every step" in found[0]
