@@ -136,8 +136,9 @@ class RelaxedFunction:
                 raise ValueError(f"'{fn.__name__}' has a parameter named '{name}', which relaxjax reserves for "
                                  f"the {_RESERVED[name]} of a call; rename the parameter")
         self._fn, self._beta, self.mode, self.max_iter, self.samples = fn, beta, mode, max_iter, samples
+        self._bound = (fn.__self__,) if inspect.ismethod(fn) else ()   # `relax(obj.method)`: obj is `self`
         self.off = off
-        self._converted = convert(fn, off)
+        self._converted = convert(fn.__func__ if self._bound else fn, off)
         self._signature = _signature(fn)
         self.trace_count = 0
         self._jitted = jax.jit(self._traced, static_argnums=(0,))
@@ -169,13 +170,13 @@ class RelaxedFunction:
         return self._run(args, kwargs, beta, self.mode)
 
     def _run(self, args: tuple, kwargs: dict, beta: Any, mode: str, key: Any = None) -> Any:
-        generated = self._converted.instantiate(self._fn)
+        generated = self._converted.instantiate(self._fn.__func__ if self._bound else self._fn)
         provenance.forget()
         drawing = sampling.drawing(key) if mode == "sampled" else contextlib.nullcontext()
         try:
             with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist, off=self.off,
                                  calls=_USER_CALLS), calling(self._fn), drawing:
-                return _to_output(generated(*args, **kwargs))
+                return _to_output(generated(*self._bound, *args, **kwargs))
         except AttributeError as err:
             clearer = _array_attribute_error(err)
             if clearer is None:

@@ -58,7 +58,9 @@ class UserCalls:
 
     def _plain(self, func: Any) -> Callable | None:
         if isinstance(func, self.relaxed):
-            return func.__wrapped__
+            func = func.__wrapped__
+        if inspect.ismethod(func):   # a method of the user's object: its function, with the object as `self`
+            return func if user_function(func.__func__) else None
         return func if user_function(func) else None
 
     def converts(self, func: Any) -> bool:
@@ -69,6 +71,8 @@ class UserCalls:
         """Call user function `func` converted. It may change in place only the arguments its result
         replaces (`rebound`: `a = f(a, ...)`)."""
         func = self._plain(func)
+        if inspect.ismethod(func):
+            args, rebound, func = (func.__self__,) + tuple(args), tuple(k + 1 for k in rebound), func.__func__
         converted = convert(func, context.current().off)
         if converted.mutated_parameters:
             signature = inspect.signature(func)

@@ -380,3 +380,49 @@ def test_math_and_numpy_on_traced_values_run_as_jax_numpy():
     np.testing.assert_allclose(relaxed[2], p * 0.7 + (1 - p) * 0.2, rtol=1e-5)   # a soft condition mixes
     np.testing.assert_allclose(relaxed[5], p, rtol=1e-5)
     assert 0.0 < float(relaxed[4]) < 2.0   # np.argmin: the expected position of a distribution
+
+
+class Scaler:
+    def __init__(self, k):
+        self.k = k
+
+    def apply(self, a):
+        if a[0] > 0:
+            return a[0] * self.k
+        return 0.0
+
+
+class Stats:
+    def __init__(self):
+        self.largest = -1e9
+
+    def push(self, x):
+        if x > self.largest:
+            self.largest = x
+
+
+SCALER = Scaler(3.0)
+
+
+def through_a_method(a):
+    return SCALER.apply(a)
+
+
+def object_that_changes_itself(a):
+    stats = Stats()
+    for x in a:
+        stats.push(x)
+    return stats.largest
+
+
+def test_methods_of_the_users_objects_are_converted_with_their_object():
+    for f in (relax(SCALER.apply, mode="hard"), relax(through_a_method, mode="hard")):
+        assert float(f([2.0])) == 6.0 and float(f([-2.0])) == 0.0
+    np.testing.assert_allclose(relax(SCALER.apply, beta=2.0)([0.5]), 1.5 * jax.nn.sigmoid(1.0), rtol=1e-6)
+    with pytest.raises(relaxjax.ConversionError, match=rf"{HERE}:\d+: assigning to an attribute \(`self.largest"):
+        relax(object_that_changes_itself)([1.0, 3.0])
+
+
+def test_explain_says_how_a_hard_while_stops():
+    text = str(relaxjax.explain(relax(countdown, mode="hard"), 3.0))
+    assert "stopping exactly where the test fails" in text and "expected" not in text

@@ -10,6 +10,7 @@ import re
 import gast
 
 from relaxjax.generated_names import RUNTIME, TEMP_PREFIX
+from relaxjax.transforms import analysis
 from relaxjax.transforms.context import Context
 
 _UNSUPPORTED = {
@@ -68,7 +69,10 @@ class _Fence(gast.NodeVisitor):
             raise self.ctx.error(target, "starred assignment (`a, *rest = ...`) is not supported; index "
                                          "the sequence instead")
         elif isinstance(target, gast.Attribute):
-            raise self.ctx.error(target, "assigning to an attribute is not supported; use a variable")
+            raise self.ctx.error(target, f"assigning to an attribute (`{analysis.source_text(target)} = ...`) is not "
+                                         f"supported: relaxjax carries variables, not objects, through branches "
+                                         f"and loops; keep the value in a variable (a method can return it, and "
+                                         f"its caller assign it)")
         elif isinstance(target, gast.Subscript):
             base = target
             while isinstance(base, gast.Subscript):

@@ -37,7 +37,9 @@ def masked(trips: int) -> str:
     return f"a traced bound: one scan of {trips} steps, the steps past the real bound masked"
 
 
-def bounded(max_iter: int) -> str:
+def bounded(max_iter: int, hard: bool = False) -> str:
+    if hard:
+        return f"traced test: at most max_iter={max_iter} passes, stopping exactly where the test fails"
     return f"traced test: at most max_iter={max_iter} passes, the state expected over the halting pass"
 
 

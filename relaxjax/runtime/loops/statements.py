@@ -219,6 +219,7 @@ def _explain_while(traced: list, running: Any, max_iter: int) -> None:
     if not traced and running is None:
         explain.note("while", explain.STATIC_WHILE, "python")
     elif running is not None:
-        explain.note("while", explain.bounded(max_iter), "bounded")
+        explain.note("while", explain.bounded(max_iter, context.current().hard and not context.current().sampled),
+                     "bounded")
     else:
         explain.note("while", "traced test, until the test became static False", "until_static")
