@@ -426,3 +426,28 @@ def test_methods_of_the_users_objects_are_converted_with_their_object():
 def test_explain_says_how_a_hard_while_stops():
     text = str(relaxjax.explain(relax(countdown, mode="hard"), 3.0))
     assert "stopping exactly where the test fails" in text and "expected" not in text
+
+
+def largest_magnitude(a):
+    return max(a, key=abs)
+
+
+def closer_to_zero(x, y):
+    return min(x, y, key=lambda v: v * v)
+
+
+def best_pair(pairs):
+    best = max(pairs, key=lambda p: p[1])
+    return best[0]
+
+
+@pytest.mark.parametrize("fn, args", [(largest_magnitude, ([1.0, -3.0, 2.0],)), (closer_to_zero, (-2.0, 1.0)),
+                                      (best_pair, ([[1.0, 0.5], [2.0, 3.0], [3.0, 1.0]],))])
+def test_min_and_max_with_a_key_relax_over_the_keys(fn, args):
+    want = fn(*args)
+    assert float(relax(fn, mode="hard")(*args)) == want
+    assert abs(float(relax(fn, beta=50.0)(*args)) - want) < 1e-3
+    if fn is largest_magnitude:   # the items mixed by softmax(beta * key), the key abs relaxed too
+        a = jnp.asarray(args[0])
+        keys = a * jnp.tanh(0.5 * a / 2)
+        np.testing.assert_allclose(relax(fn, beta=0.5)(a), jnp.sum(jax.nn.softmax(0.5 * keys) * a), rtol=1e-5)

@@ -75,24 +75,28 @@ def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) 
     """`min(items, key=f)`: relaxed, the item whose key is smallest as a distribution over the items.
 
     Over positions (`min(range(n), key=lambda j: a[j])`) the result is a `SoftIndex`; over other items
-    it is their expectation under the softmin weights.
+    (numbers, or rows: `max(pairs, key=lambda p: p[1])`) it is their expectation under the softmin
+    weights of their keys.
     """
-    keys = [key(item) for item in items]
+    keys = [call(key, item) for item in items]   # `key=abs` relaxed, a function of the user's converted
     opts = context.current()
     if all(is_static(k) for k in keys):
         return python(items, key=key)
+    over_positions = all(type(i) is int for i in items) and items == list(range(len(items)))
+    stacked = as_array(list(items)) if not over_positions else None
     if not any(is_floating(k) for k in keys) or (opts.hard and not opts.sampled):
         values = jnp.stack([jnp.asarray(unwrap(k)) for k in keys])
         best = jnp.argmin(values) if sign > 0 else jnp.argmax(values)
-        return jnp.asarray([unwrap(i) for i in items])[best]
-    scores, over_positions = sign * jnp.stack([as_float(k) for k in keys]), items == list(range(len(items)))
+        return best if over_positions else jnp.asarray(unwrap(stacked))[best]
+    scores = sign * jnp.stack([as_float(k) for k in keys])
     if opts.sampled:
         position = sampling.draw_extremum(scores, opts.beta, opts.dist)
-        return position if over_positions else jnp.stack([as_float(i) for i in items])[position]
+        return position if over_positions else as_float(stacked)[position]
     weights = relaxations.softmin_weights(scores, opts.beta, dist=opts.dist)
     if over_positions:
         return SoftIndex(weights)
-    return relaxations.weighted_sum(weights, jnp.stack([as_float(i) for i in items]))
+    values = as_float(stacked)   # the items mixed by the weights of their keys (rows: row by row)
+    return relaxations.weighted_sum(weights.reshape(weights.shape + (1,) * (values.ndim - 1)), values)
 
 
 def argmin_(a: Any, axis: Any = None, **kwargs: Any) -> Any:
