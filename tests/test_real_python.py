@@ -3,6 +3,7 @@
 `while` loops, and the errors where there is no relaxation. The differential tests (hard mode against
 CPython, gradients against finite differences, large beta against hard mode) of these constructs run on
 the corpus (tests/corpus.py, "real Python, round 2"); here are the cases the corpus cannot state."""
+import heapq
 import math
 import random
 import warnings
@@ -451,3 +452,33 @@ def test_min_and_max_with_a_key_relax_over_the_keys(fn, args):
         a = jnp.asarray(args[0])
         keys = a * jnp.tanh(0.5 * a / 2)
         np.testing.assert_allclose(relax(fn, beta=0.5)(a), jnp.sum(jax.nn.softmax(0.5 * keys) * a), rtol=1e-5)
+
+
+def heap_pushes(a):
+    heap = []
+    for x in a:
+        heapq.heappush(heap, x)
+    return len(heap)
+
+
+def static_heap(a):
+    order = [3, 1, 2]
+    heapq.heapify(order)
+    return a[order[0]]
+
+
+def argmin_methods(a):
+    return a.argmin() * 1.0, a.argmax() * 1.0
+
+
+def test_in_place_library_calls_on_traced_values_are_refused_and_static_ones_run():
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `heapq.heappush\(...\)` changes its list in place"):
+        relax(heap_pushes, mode="hard")([1.0, 2.0, 3.0])
+    assert float(relax(static_heap)([1.0, 2.0, 3.0])) == 2.0
+
+
+def test_array_argmin_methods_relax_like_jnp_argmin():
+    a = jnp.asarray([1.0, 0.2, 3.0])
+    assert [float(v) for v in relax(argmin_methods, mode="hard")(a)] == [1.0, 2.0]
+    soft = relax(argmin_methods, beta=2.0)(a)
+    np.testing.assert_allclose(soft[0], jnp.sum(jax.nn.softmax(-2.0 * a) * jnp.arange(3.0)), rtol=1e-5)

@@ -19,7 +19,9 @@
 """
 from __future__ import annotations
 
+import bisect
 import builtins
+import heapq
 import random
 from typing import Any, Callable
 
@@ -377,7 +379,8 @@ BUILTINS: dict[Any, Callable] = {
     builtins.bool: bool_,
     builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_, builtins.sorted: sorted_,
     builtins.str: str_, builtins.repr: repr_, builtins.format: format_, builtins.all: all_, builtins.any: any_,
-    builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_, np.argmin: argmin_, np.argmax: argmax_,
+    builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_, np.argmin: argmin_,
+    np.argmax: argmax_,
 }
 
 
@@ -398,6 +401,16 @@ def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: An
 def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     if isinstance(func, Undefined):
         func.fail()
+    if func in _IN_PLACE and any(map(_holds_traced, (*args, *kwargs.values()))):
+        raise RelaxError(f"`{func.__module__.lstrip('_')}.{func.__name__}(...)` changes its list in place on traced "
+                         f"values: inside a loop, relaxjax traces the body once, so the change would happen once, "
+                         f"silently. Keep the values in an array of fixed size and find the smallest with "
+                         f"`min(range(n), key=...)` (relaxed), or run the algorithm outside relax")
+    owner = getattr(func, "__self__", None)
+    if isinstance(owner, jax.Array):   # `a.argmin()`, `a.argmax()`: relaxed like jnp.argmin
+        for name, relaxed in (("argmin", argmin_), ("argmax", argmax_)):
+            if getattr(func, "__func__", None) is getattr(type(owner), name, None):
+                return relaxed(owner, *args, **kwargs)
     if _draws_while_tracing(func):
         name = getattr(func, "__name__", repr(func))
         raise RelaxError(f"`{name}(...)` draws a random number while the function is traced: it would be drawn "
@@ -420,6 +433,16 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
         raise RelaxError(f"'{name}(...)' needs a concrete value (a shape, a size, a Python decision) but got "
                          f"traced data; sizes must come from static values such as `len(a)` or Python "
                          f"ints passed as arguments") from err
+
+
+_IN_PLACE = {heapq.heappush, heapq.heappop, heapq.heapify, heapq.heappushpop, heapq.heapreplace, bisect.insort,
+             bisect.insort_left, bisect.insort_right}
+
+
+def _holds_traced(x: Any) -> bool:
+    if isinstance(x, (list, tuple)):
+        return any(map(_holds_traced, x))
+    return not is_static(x)
 
 
 def _draws_while_tracing(func: Any) -> bool:
