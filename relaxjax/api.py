@@ -16,6 +16,7 @@ from relaxjax.conversion import convert
 from relaxjax.runtime import context, distributions, provenance, sampling, unfinished
 from relaxjax.runtime import explain as explain_mod
 from relaxjax.runtime.errors import RelaxError, traceback_location
+from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 from relaxjax.transforms import pipeline
@@ -100,7 +101,7 @@ def _all_numbers(x: Any) -> bool:
 
 
 def _to_output(x: Any) -> Any:
-    if isinstance(x, Undefined):
+    if isinstance(x, (Undefined, Kept)):
         x.fail()
     if isinstance(x, SoftBool):
         return x.prob

@@ -906,6 +906,13 @@ def discounted_gain(rel):
     return total + math.sqrt(1.0 + abs(rel[0])) + float(np.tanh(rel[len(rel) - 1]))
 
 
+def filtered_stats(a, t):
+    """Reductions over generators filtered at run time."""
+    above = sum(x for x in a if x > t)
+    count = len([x for x in a if x > t])
+    return above, count, max(x for x in a if x < t + 1.0), any(x > t + 1.0 for x in a if x > 0)
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1081,6 +1088,8 @@ CORPUS = [
     Algorithm(ranks_counting_self, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(halving_weights, lambda r: (_floats(r, _sizes(r)), int(r.integers(-3, 4))),
               separated=lambda r: ([-1.0, 0.5, 2.0, -0.7, 1.5], 2)),
+    Algorithm(filtered_stats, lambda r: (_floats(r, _sizes(r)), float(r.normal() * 0.3)), soft=(0, 1),
+              separated=lambda r: ([-1.0, 0.6, 1.7, 2.8], 0.2)),
     Algorithm(discounted_gain, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([1.0, -0.5, 2.0, 0.7],)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),

@@ -482,3 +482,32 @@ def test_array_argmin_methods_relax_like_jnp_argmin():
     assert [float(v) for v in relax(argmin_methods, mode="hard")(a)] == [1.0, 2.0]
     soft = relax(argmin_methods, beta=2.0)(a)
     np.testing.assert_allclose(soft[0], jnp.sum(jax.nn.softmax(-2.0 * a) * jnp.arange(3.0)), rtol=1e-5)
+
+
+def filtered_reductions(a, t):
+    return (sum(1 for x in a if x > 0), len([x for x in a if x > t]), max(x for x in a if x < 2.5),
+            any(x > 2 for x in a if x > 0), all(x > -1 for x in a if x < 1), sum(x for x in a if x > 0 if x < 2),
+            sum(a[i] for i in range(len(a)) if i % 2 == 0))
+
+
+def filtered_list_kept(a):
+    positives = [x for x in a if x > 0]
+    return positives[0]
+
+
+def test_reductions_over_comprehensions_filtered_at_run_time():
+    a, t = [1.0, -2.0, 1.5, 3.0], 0.5
+    hard = relax(filtered_reductions, mode="hard")(a, t)
+    assert [float(v) for v in hard] == [float(v) for v in filtered_reductions(a, t)]
+    soft = relax(filtered_reductions, beta=3.0)(a, t)
+    p = lambda x, c: float(jax.nn.sigmoid(3.0 * (x - c)))   # noqa: E731  P(x > c)
+    np.testing.assert_allclose(soft[0], sum(p(x, 0.0) for x in a), rtol=1e-5)    # the expected count
+    np.testing.assert_allclose(soft[1], sum(p(x, t) for x in a), rtol=1e-5)
+    np.testing.assert_allclose(soft[5], sum(x * p(x, 0.0) * p(2.0, x) for x in a), rtol=1e-5)
+    assert float(soft[6]) == 2.5   # a static filter keeps and drops as Python does
+    assert abs(float(relax(filtered_reductions, beta=1e3)(a, t)[2]) - 1.5) < 1e-3
+
+
+def test_a_list_filtered_at_run_time_is_only_reduced():
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: an item of the comprehension at .*{HERE}:\d+, whose `if`"):
+        relax(filtered_list_kept, mode="hard")([1.0, -2.0])

@@ -5,6 +5,7 @@
     x in c               ->  rj__.contains(c, x)    (also `not in`: rj__.not_contains)
     f"{x}"               ->  f"{rj__.text_of(x)}"     # a traced value is an error naming the line
     raise E              ->  raise rj__.raising(E)    # under a traced decision: an error that says so
+    [e for x in a if c]  ->  rj__.filtered_list([rj__.kept(c, lambda: e, 'file:line') for x in a])
     a[j] < a[i]          ->  rj__.lt(a[j], a[i], rj__.same_place(a, (j,), (i,)))   # exact on one element
     not x                ->  rj__.not_(x)
     a and b and c        ->  rj__.and_(a, lambda: b, lambda: c)     # static short-circuit kept
@@ -109,6 +110,9 @@ def _same_place(left: gast.AST, right: gast.AST) -> gast.AST | None:
 
 
 class _Expressions(gast.NodeTransformer):
+    def __init__(self, filename: str):
+        self.filename = filename
+
     def visit_Compare(self, node: gast.Compare) -> gast.AST:
         self.generic_visit(node)
         op = type(node.ops[0])
@@ -145,7 +149,27 @@ class _Expressions(gast.NodeTransformer):
         name = "and_" if isinstance(node.op, gast.And) else "or_"
         return _call(node, name, node.values[0], *[_thunk(v) for v in node.values[1:]])
 
-    def visit_Raise(self, node: gast.Raise) -> gast.AST:
+    def visit_ListComp(self, node: gast.ListComp) -> gast.AST:
+        return self._filtered(node, "filtered_list")
+
+    def visit_GeneratorExp(self, node: gast.GeneratorExp) -> gast.AST:
+        return self._filtered(node, "filtered")
+
+    def _filtered(self, node: gast.ListComp | gast.GeneratorExp, wrap: str) -> gast.AST:
+        """`[e for x in a if c]` -> `rj__.filtered_list([rj__.kept(c, lambda: e, where) for x in a])`: a
+        filter decided at run time keeps its item with its truth, for the reductions to read."""
+        self.generic_visit(node)
+        conditions = [c for g in node.generators for c in g.ifs]
+        if not conditions:
+            return node
+        for g in node.generators:
+            g.ifs = []
+        test = conditions[0] if len(conditions) == 1 else _call(node, "and_", conditions[0],
+                                                                  *[_thunk(c) for c in conditions[1:]])
+        where = templates.constant(f"{self.filename}:{getattr(node, 'lineno', '?')}")
+        node.elt = _call(node.elt, "kept", test, _thunk(node.elt), where)
+        return _call(node, wrap, node)
+
         self.generic_visit(node)
         if node.exc is not None:
             node.exc = _call(node.exc, "raising", node.exc)
@@ -186,4 +210,4 @@ class _Expressions(gast.NodeTransformer):
 
 def transform(node: gast.FunctionDef, ctx: Context) -> gast.FunctionDef:
     """Rewrite comparisons, boolean operators, conditional expressions, subscripts and calls."""
-    return _Expressions().visit(node)
+    return _Expressions(ctx.filename).visit(node)

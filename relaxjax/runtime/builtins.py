@@ -15,6 +15,7 @@
 | `sorted(a)`, `a.sort()` | Python | `jnp.sort` | an error: write the sort itself to relax it |
 | `x in a` (`contains`) | Python | `any(v == x for v in a)` | the same, relaxed: `1 - prod(1 - P(v == x))` |
 | `all(...)`, `any(...)` | Python | `and` / `or` of the truth values | `prod(p)`, `1 - prod(1 - p)` |
+| `sum(e for x in a if c)`, `len([...])`, `max(...)` of a comprehension filtered at run time | Python | over the kept items | expectations: see filtered.py |
 | `str(x)`, `repr(x)`, f-strings | Python | an error naming the line | the same |
 """
 from __future__ import annotations
@@ -23,13 +24,14 @@ import bisect
 import builtins
 import heapq
 import random
-from typing import Any, Callable
+import types
+from typing import Any, Callable, Iterator
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import arithmetic, context, relaxations, sampling
+from relaxjax.runtime import arithmetic, context, filtered, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import as_array, getitem, traced_key
@@ -43,6 +45,10 @@ from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined,
 
 def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: str) -> Any:
     items = args[0] if len(args) == 1 else args
+    if isinstance(items, types.GeneratorType):
+        items = builtins.list(items)
+    if isinstance(items, list) and filtered.has_kept(items) and not kwargs:
+        return filtered.extremum(items, sign)
     key = kwargs.get("key")
     if key is not None and set(kwargs) == {"key"}:
         return _extremum_by_key(list(items), key, python, sign)
@@ -144,9 +150,12 @@ def abs_(x: Any) -> Any:
 
 
 def len_(x: Any) -> int:
-    """`len(x)`: the static length of a list or of an array's leading axis."""
+    """`len(x)`: the static length of a list or of an array's leading axis; of a list a comprehension
+    filtered at run time, the number kept (relaxed: its expectation)."""
     if isinstance(x, Undefined):
         x.fail()
+    if isinstance(x, list) and filtered.has_kept(x):
+        return filtered.count(x)
     if is_static(x):
         return builtins.len(x)
     shape = jnp.shape(unwrap(x))
@@ -211,22 +220,33 @@ def sum_(iterable: Any, start: Any = 0) -> Any:
     soft comparisons adds their probabilities)."""
     if isinstance(iterable, jax.Array) or isinstance(iterable, SoftBool):
         return jnp.sum(unwrap(iterable), axis=0) + start
-    return builtins.sum(iterable, start)
+    items = builtins.list(iterable)
+    if filtered.has_kept(items):   # a generator filtered at run time: the kept values (relaxed: expected)
+        return filtered.total(items, start)
+    return builtins.sum(items, start)
 
 
-def _truth_values(iterable: Any) -> Any:
+def _truth_values(iterable: Any, dropped: bool) -> Iterator[Any]:
+    """The truth values `any` (an item a filter drops counts as False) or `all` (`dropped=True`: as True)
+    combines."""
     if isinstance(iterable, Undefined):
         iterable.fail()
     if isinstance(iterable, (jax.Array, SoftBool)):
-        return (truth(getitem(iterable, k)) for k in range(jnp.shape(unwrap(iterable))[0]))
-    return (truth(x) for x in iterable)
+        yield from (truth(getitem(iterable, k)) for k in range(jnp.shape(unwrap(iterable))[0]))
+        return
+    for x in iterable:
+        if not isinstance(x, filtered.Kept):
+            yield truth(x)
+            continue
+        t = truth(x.value)
+        yield or_(not_(x.keep), lambda t=t: t) if dropped else and_(x.keep, lambda t=t: t)
 
 
 def all_(iterable: Any) -> Any:
     """`all(...)`: Python's on static truth values (stopping at the first false one); traced ones combine
     as `and` does: exactly when hard, the product of their probabilities when soft (independence)."""
     result: Any = True
-    for t in _truth_values(iterable):
+    for t in _truth_values(iterable, dropped=True):
         result = and_(result, lambda t=t: t)
         if result is False:
             return False
@@ -237,7 +257,7 @@ def any_(iterable: Any) -> Any:
     """`any(...)`: Python's on static truth values (stopping at the first true one); traced ones combine
     as `or` does: `1 - prod(1 - p)` when soft."""
     result: Any = False
-    for t in _truth_values(iterable):
+    for t in _truth_values(iterable, dropped=False):
         result = or_(result, lambda t=t: t)
         if result is True:
             return True

@@ -24,6 +24,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampling
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
+from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, static_bounds, unwrap)
@@ -129,7 +130,10 @@ def getitem(a: Any, index: Any) -> Any:
         _check_index(i)
     if all(is_static(i) for i in parts):
         if isinstance(a, (list, tuple, str, dict, range)) or is_static(a):
-            return a[index]
+            item = a[index]
+            if isinstance(item, Kept):   # an item of a list filtered at run time: where it sits depends on data
+                item.fail()
+            return item
         if isinstance(a, SoftBool):
             return SoftBool(jnp.asarray(a.prob)[index])
         arr = jnp.asarray(a)
