@@ -5,9 +5,10 @@ A program is `def prog(x, y, a)` (two floats and a list of floats) built from ne
 counter, `break`/`continue`/`return` under conditions, comparisons and `and`/`or`/`not` on floats and
 ints, reads, writes and swaps of list elements (including `a[-1]` and soft indices `a[min(c, n-1)]`),
 `min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`), truth values
-tested with `is True` / `is not False`, the list's own truth value (`not a or ...`), a loop variable read
-after its loop, and loops over disjoint pairs whose iterations are independent (relaxjax runs them at
-once). It returns its whole state: `f0, f1, f2, c0, c1, a`.
+tested with `is True` / `is not False`, the list's own truth value (`not a or ...`), truth values compared
+with each other or combined by `&`, `|`, `^`, `sum` / `any` / `all` over generators with `if` filters, a
+loop variable read after its loop, and loops over disjoint pairs whose iterations are independent
+(relaxjax runs them at once). It returns its whole state: `f0, f1, f2, c0, c1, a`.
 
 Programs are trees of `Stmt` so that a failing one can be shrunk statement by statement. Every program
 terminates, reads only defined names and indexes only in range, so CPython always runs it.
@@ -218,11 +219,14 @@ class Generator:
         if form == 8:   # truth values in arithmetic: CPython counts them as ints
             return r.choice((f"(({self.cond(loops, 0)}) + ({self.cond(loops, 0)}))",
                              f"{e()} * ({self.cond(loops, 0)})", f"-({self.cond(loops, 0)})"))
+        if form == 9 and r.random() < 0.3:   # a sum over a generator filtered at run time
+            v = self.new_name("g")
+            return f"sum({v} for {v} in a if {v} {r.choice(COMPARISONS)} {self.leaf(loops)})"
         return self.leaf(loops)
 
     def cond(self, loops: tuple[_Loop, ...], depth: int) -> str:
         r = self.rng
-        form = r.randrange(12) if depth > 0 else 0
+        form = r.randrange(14) if depth > 0 else 0
         if form <= 3:
             return f"{self.expr(loops, 1)} {r.choice(COMPARISONS)} {self.expr(loops, 1)}"
         if form == 4:
@@ -239,6 +243,13 @@ class Generator:
             return f"({self.cond(loops, depth - 1)}) {r.choice(('is', 'is not'))} {r.choice(('True', 'False'))}"
         if form == 11:   # the truth value of the list: non-empty
             return r.choice((f"(not a or {self.cond(loops, depth - 1)})", f"(a and {self.cond(loops, depth - 1)})"))
+        if form == 12:   # truth values compared with each other, and combined bit by bit
+            op = r.choice(("!=", "==", "&", "|", "^"))
+            return f"(({self.cond(loops, 0)}) {op} ({self.cond(loops, 0)}))"
+        if form == 13:   # a generator filtered at run time
+            v = self.new_name("g")
+            return (f"{r.choice(('any', 'all'))}({v} {r.choice(COMPARISONS)} {self.leaf(loops)} for {v} in a "
+                    f"if {v} {r.choice(COMPARISONS)} {self.leaf(loops)})")
         return f"{self.expr(loops, 1)} < {self.expr(loops, 1)}"
 
     def new_name(self, prefix: str) -> str:

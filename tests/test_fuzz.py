@@ -40,7 +40,8 @@ def test_programs_are_deterministic_and_varied():
     for construct in ("elif ", "else:", "while ", "break", "continue", "return f0", "for e",
                       "min(c", "a[-1]", "abs(", "max(", " and ", " or ", "not ", " == ", " != ", " if ",
                       ") + (", " * (", "-(",   # these three: truth values in arithmetic
-                      ") is ", "not a or ", "(a and ", "c1 = c1 + i"):   # `is`, the list's truth, a loop variable after
+                      ") is ", "not a or ", "(a and ", "c1 = c1 + i",   # `is`, the list's truth, a loop variable after
+                      ") != (", ") ^ (", " for g", " if g"):   # truth values compared; filtered generators
         assert construct in text, construct
     assert re.search(r"range\([^)]*\bi\d", text), "no range bound that depends on an enclosing loop"
 
