@@ -17,6 +17,7 @@ from relaxjax.runtime import context, distributions, provenance, sampling, unfin
 from relaxjax.runtime import explain as explain_mod
 from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.filtered import Kept
+from relaxjax.runtime.indexing import Window
 from relaxjax.runtime.distributions import Distribution
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 from relaxjax.transforms import pipeline
@@ -101,7 +102,7 @@ def _all_numbers(x: Any) -> bool:
 
 
 def _to_output(x: Any) -> Any:
-    if isinstance(x, (Undefined, Kept)):
+    if isinstance(x, (Undefined, Kept, Window)):
         x.fail()
     if isinstance(x, SoftBool):
         return x.prob
@@ -209,7 +210,7 @@ class RelaxedFunction:
             beta = jnp.asarray(float(beta))
         try:
             return self._jitted((treedef, static), dynamic, beta, key)
-        except jax.errors.JaxRuntimeError as err:   # a MaxIterWarning made an error inside a callback
+        except jax.errors.JaxRuntimeError:   # a MaxIterWarning made an error inside a callback
             warning = unfinished.raised()
             if warning is None:
                 raise

@@ -913,6 +913,26 @@ def filtered_stats(a, t):
     return above, count, max(x for x in a if x < t + 1.0), any(x > t + 1.0 for x in a if x > 0)
 
 
+def pairs_after(a):
+    """The classic pair loop over a slice that starts at the loop variable (`for y in a[i + 1:]`)."""
+    inversions = 0
+    for i in range(len(a)):
+        for y in a[i + 1:]:
+            if a[i] > y:
+                inversions += 1
+    return inversions
+
+
+def best_window(a, k):
+    """Windows `a[i:i + k]`: `sum` and `len` of a slice whose bounds are loop indices."""
+    best = -1e9
+    for i in range(len(a) - k + 1):
+        window = a[i:i + k]
+        if sum(window) / len(window) > best:
+            best = sum(window) / len(window)
+    return best
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1090,6 +1110,9 @@ CORPUS = [
               separated=lambda r: ([-1.0, 0.5, 2.0, -0.7, 1.5], 2)),
     Algorithm(filtered_stats, lambda r: (_floats(r, _sizes(r)), float(r.normal() * 0.3)), soft=(0, 1),
               separated=lambda r: ([-1.0, 0.6, 1.7, 2.8], 0.2)),
+    Algorithm(pairs_after, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
+    Algorithm(best_window, lambda r: (_floats(r, _sizes(r) + 2), 2), sizes=(1,),
+              separated=lambda r: ([1.0, -2.0, 3.0, 0.5, 2.0], 2)),
     Algorithm(discounted_gain, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([1.0, -0.5, 2.0, 0.7],)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),

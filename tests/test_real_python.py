@@ -511,3 +511,14 @@ def test_reductions_over_comprehensions_filtered_at_run_time():
 def test_a_list_filtered_at_run_time_is_only_reduced():
     with pytest.raises(RelaxError, match=rf"{HERE}:\d+: an item of the comprehension at .*{HERE}:\d+, whose `if`"):
         relax(filtered_list_kept, mode="hard")([1.0, -2.0])
+
+
+def window_returned(a):
+    for i in range(len(a)):
+        rest = a[i:]
+    return rest
+
+
+def test_a_window_used_other_than_by_a_loop_sum_or_len_is_an_error():
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: a slice with a traced bound"):
+        relax(window_returned, mode="hard")([1.0, 2.0])

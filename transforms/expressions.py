@@ -170,6 +170,7 @@ class _Expressions(gast.NodeTransformer):
         node.elt = _call(node.elt, "kept", test, _thunk(node.elt), where)
         return _call(node, wrap, node)
 
+    def visit_Raise(self, node: gast.Raise) -> gast.AST:
         self.generic_visit(node)
         if node.exc is not None:
             node.exc = _call(node.exc, "raising", node.exc)

@@ -34,11 +34,11 @@ import numpy as np
 from relaxjax.runtime import arithmetic, context, filtered, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
-from relaxjax.runtime.indexing import as_array, getitem, traced_key
+from relaxjax.runtime.indexing import Window, as_array, getitem, traced_key
 from relaxjax.runtime.library import library_call
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.trace import always_runs
-from relaxjax.runtime.loops.iteration import Enumerate, Zip, range_
+from relaxjax.runtime.loops.iteration import Enumerate, Zip, masked_steps, range_
 from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
                                      is_floating, is_static, unwrap)
 
@@ -156,6 +156,8 @@ def len_(x: Any) -> int:
         x.fail()
     if isinstance(x, list) and filtered.has_kept(x):
         return filtered.count(x)
+    if isinstance(x, Window):   # a slice with a traced bound: its length, known at run time
+        return jnp.maximum(0, (unwrap(x.stop) - unwrap(x.start) + x.step - 1) // x.step)
     if is_static(x):
         return builtins.len(x)
     shape = jnp.shape(unwrap(x))
@@ -220,6 +222,12 @@ def sum_(iterable: Any, start: Any = 0) -> Any:
     soft comparisons adds their probabilities)."""
     if isinstance(iterable, jax.Array) or isinstance(iterable, SoftBool):
         return jnp.sum(unwrap(iterable), axis=0) + start
+    if isinstance(iterable, Window):   # a slice with a traced bound: the elements it reaches
+        xs, item_and_active, _ = masked_steps(iterable)
+        k, active = item_and_active(xs)
+        values = jnp.asarray(unwrap(iterable.array))[unwrap(k)]
+        mask = active.reshape(active.shape + (1,) * (values.ndim - 1))
+        return jnp.sum(jnp.where(mask, values, 0), axis=0) + start
     items = builtins.list(iterable)
     if filtered.has_kept(items):   # a generator filtered at run time: the kept values (relaxed: expected)
         return filtered.total(items, start)

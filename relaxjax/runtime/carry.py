@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime.errors import RelaxError, StructureError
-from relaxjax.runtime.indexing import as_array, stackable
+from relaxjax.runtime.indexing import Window, as_array, stackable
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype, is_static
 
 
@@ -28,6 +28,8 @@ def spec_of(value: Any) -> tuple:
     """The spec of one state value."""
     if isinstance(value, Undefined):
         return ("undef", value.name)
+    if isinstance(value, Window):   # a slice with a traced bound carried from step to step: no fixed shape
+        value.fail()
     if isinstance(value, SoftBool):
         prob = jnp.asarray(value.prob)
         return ("soft", prob.shape, prob.dtype)

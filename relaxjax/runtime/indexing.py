@@ -26,7 +26,7 @@ from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampli
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
-from relaxjax.runtime.values import (SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
                                      is_static, static_bounds, unwrap)
 
 
@@ -95,15 +95,58 @@ def _drawn(parts: tuple, shape: tuple) -> tuple:
                  for axis, i in enumerate(parts))
 
 
+_TRACED_SLICE = ("a slice with a traced bound (`a[i:j]`, `a[k:]`) has a length known only at run time, and "
+                 "arrays in a relaxed function have static shapes; relaxjax can loop over it (`for y in "
+                 "a[i + 1:]`), `sum` it and take its `len` where its bounds are loop indices or static; otherwise "
+                 "loop over the whole static range and skip the other positions with `if` (`for j in "
+                 "range(len(a)): if j >= k: ...`)")
+
+
+class Window:
+    """`a[start:stop:step]` with a bound known only at run time (a loop index: `a[i + 1:]`, `a[i:i + k]`):
+    a `for` loop runs over it masked, as over a range with a traced bound, reading `a[k]` at each step;
+    `sum` and `len` take it too. Anything else is an error naming the line."""
+
+    __slots__ = ("array", "start", "stop", "step")
+
+    def __init__(self, array: Any, start: Any, stop: Any, step: int):
+        self.array, self.start, self.stop, self.step = array, start, stop, step
+
+    def fail(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise RelaxError(_TRACED_SLICE)
+
+    __bool__ = __len__ = __iter__ = __getitem__ = __jax_array__ = __float__ = __int__ = __index__ = fail
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = __neg__ = fail
+    __lt__ = __le__ = __gt__ = __ge__ = fail
+
+
+def _window(a: Any, s: slice) -> Window:
+    """The window `a[s]` of a slice with a traced bound, or the error where its bounds are not known to be
+    non-negative (negative ones count from the end, at a place known only at run time)."""
+    arr = as_array(a) if isinstance(a, (list, tuple)) else a
+    size = jnp.shape(unwrap(arr))[0] if jnp.ndim(unwrap(arr)) else None
+    step = 1 if s.step is None else s.step
+    if size is None or not is_static(step) or step <= 0:
+        raise RelaxError(_TRACED_SLICE)
+    bounds = []
+    for value, default in ((s.start, 0), (s.stop, size)):
+        if value is None:
+            value = default
+        known = static_bounds(value)
+        if known is None or known[0] < 0:
+            raise RelaxError(_TRACED_SLICE)
+        if known[1] > size:   # Python clamps a slice's bounds to the list
+            value = BoundedInt(jnp.minimum(unwrap(value), size), min(known[0], size), size)
+        bounds.append(value)
+    return Window(arr, bounds[0], bounds[1], step)
+
+
 def _check_index(i: Any) -> None:
     if isinstance(i, Undefined):
         i.fail()
     if isinstance(i, slice):
         if not all(is_static(b) for b in (i.start, i.stop, i.step)):
-            raise RelaxError("a slice with a traced bound (`a[i:j]`, `a[k:]`) has a length known only at run "
-                             "time, and arrays in a relaxed function have static shapes; loop over the "
-                             "whole static range and skip the other positions with `if` (`for j in "
-                             "range(len(a)): if j >= k: ...`)")
+            raise RelaxError(_TRACED_SLICE)
         return
     if isinstance(i, float) or (is_floating(i) and context.current().mode == "hard"):
         raise RelaxError(f"an index must be an integer, got a {type(i).__name__} "
@@ -126,6 +169,8 @@ def getitem(a: Any, index: Any) -> Any:
     parts = index if isinstance(index, tuple) else (index,)
     if isinstance(a, (dict, set)) and not is_static(index):
         traced_key(a)
+    if isinstance(index, slice) and not all(is_static(b) for b in (index.start, index.stop, index.step)):
+        return _window(a, index)
     for i in parts:
         _check_index(i)
     if all(is_static(i) for i in parts):

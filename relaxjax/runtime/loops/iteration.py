@@ -18,7 +18,7 @@ import numpy as np
 
 from relaxjax.runtime import context, unfinished
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.indexing import getitem
+from relaxjax.runtime.indexing import Window, getitem
 from relaxjax.runtime.trace import STATE
 from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, static_bounds, unwrap
 
@@ -108,10 +108,18 @@ class IterationSpace:
 
     @property
     def masked(self) -> bool:
-        """A range with a traced bound: steps past the real bound are masked."""
-        return isinstance(self.iterable, TracedRange)
+        """A range with a traced bound, or a slice of a list with one: steps past the real bound are masked."""
+        return isinstance(self.iterable, (TracedRange, Window))
 
     def scan_steps(self) -> tuple[Any, Callable[[Any], tuple[Any, Any]], int] | None:
+        if isinstance(self.iterable, Window):   # the elements a[k] at the positions k of the window
+            xs, item_and_active, trips = masked_steps(self.iterable)
+            array = self.iterable.array
+
+            def element_and_active(x: Any) -> tuple[Any, Any]:
+                k, active = item_and_active(x)
+                return getitem(array, k), active
+            return xs, element_and_active, trips
         if self.masked:
             return masked_steps(self.iterable)
         plan = _scan_plan(self.iterable)
@@ -125,6 +133,8 @@ class IterationSpace:
 
     def positions(self) -> tuple[Any, Any, int, int] | None:
         rng = self.iterable
+        if isinstance(rng, Window):
+            return None
         if isinstance(rng, range):
             if len(rng) == 0:
                 return None
@@ -140,6 +150,8 @@ class IterationSpace:
         and whether the range reaches step k (None: every step does); None when the bounds have no
         static limits or the loop is not over a range."""
         rng = self.iterable
+        if isinstance(rng, Window):
+            return None
         if isinstance(rng, range):
             if len(rng) == 0:
                 return None
@@ -153,6 +165,8 @@ class IterationSpace:
     def static_start(self) -> int | None:
         """The first value of a range that starts at a static int, else None."""
         rng = self.iterable
+        if isinstance(rng, Window):
+            return None
         if isinstance(rng, range) or (self.masked and is_static(rng.start) and type(rng.start) is int):
             return rng.start
         return None
@@ -171,6 +185,8 @@ class IterationSpace:
     @property
     def step(self) -> int | None:
         """The step of a range, else None."""
+        if isinstance(self.iterable, Window):
+            return None
         return self.iterable.step if isinstance(self.iterable, (range, TracedRange)) else None
 
 
@@ -205,6 +221,9 @@ def _scan_plan(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
 
 
 def _python_items(iterable: Any) -> Any:
+    if isinstance(iterable, Window):
+        raise StaticIterationNeeded("a loop over a slice with a traced bound (`a[i + 1:]`) runs as a masked scan, "
+                                    "but its body needs the loop's item as a static value")
     if isinstance(iterable, Enumerate):
         return builtins.enumerate(_python_items(iterable.iterable), iterable.start)
     if isinstance(iterable, Zip):
