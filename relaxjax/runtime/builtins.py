@@ -253,22 +253,21 @@ def _truth_values(iterable: Any, dropped: bool) -> Iterator[Any]:
 def all_(iterable: Any) -> Any:
     """`all(...)`: Python's on static truth values (stopping at the first false one); traced ones combine
     as `and` does: exactly when hard, the product of their probabilities when soft (independence)."""
-    result: Any = True
-    for t in _truth_values(iterable, dropped=True):
-        result = and_(result, lambda t=t: t)
-        if result is False:
-            return False
-    return result
+    return _combined(_truth_values(iterable, dropped=True), and_, True)
 
 
 def any_(iterable: Any) -> Any:
     """`any(...)`: Python's on static truth values (stopping at the first true one); traced ones combine
     as `or` does: `1 - prod(1 - p)` when soft."""
-    result: Any = False
-    for t in _truth_values(iterable, dropped=False):
-        result = or_(result, lambda t=t: t)
-        if result is True:
-            return True
+    return _combined(_truth_values(iterable, dropped=False), or_, False)
+
+
+def _combined(truths: Iterator[Any], combine: Callable, empty: bool) -> Any:
+    result: Any = empty
+    for t in truths:
+        result = combine(result, lambda t=t: t)
+        if result is (not empty):   # decided while tracing: the rest is not looked at, as in Python
+            return result
     return result
 
 
