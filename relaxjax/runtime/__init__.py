@@ -24,10 +24,10 @@ from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
 __all__ = [
     "BoundedInt", "Options", "Outcome", "RelaxError", "SoftBool", "SoftIndex", "Undefined",
     "UndefinedVariableError", "abs_", "add", "and_", "argmax_", "argmin_", "bitand", "bitor", "bitxor", "call",
-    "call_rebinding", "call_sharp", "contains", "current", "eq", "exit_", "filtered", "filtered_list", "finish", "float_", "for_stmt", "ge",
-    "getitem", "go", "gt", "hoist_rows", "if_exp", "if_outcome", "if_stmt", "independent", "int_", "invert", "is_",
-    "is_not", "kept", "le", "len_", "list_append", "list_extend", "list_reverse", "list_sort", "lt", "max_", "merge",
-    "min_", "mul", "ne", "neg", "not_", "not_contains", "options", "or_", "pos", "pow_", "put_slots", "raising",
-    "range_", "repeat", "restore_rows", "row_key", "same_place", "setitem", "streamed", "sub", "take_slots",
-    "text_of", "then", "truth", "while_stmt",
+    "call_rebinding", "call_sharp", "contains", "current", "eq", "exit_", "filtered", "filtered_list", "finish",
+    "float_", "for_stmt", "ge", "getitem", "go", "gt", "hoist_rows", "if_exp", "if_outcome", "if_stmt",
+    "independent", "int_", "invert", "is_", "is_not", "kept", "le", "len_", "list_append", "list_extend",
+    "list_reverse", "list_sort", "lt", "max_", "merge", "min_", "mul", "ne", "neg", "not_", "not_contains",
+    "options", "or_", "pos", "pow_", "put_slots", "raising", "range_", "repeat", "restore_rows", "row_key",
+    "same_place", "setitem", "streamed", "sub", "take_slots", "text_of", "then", "truth", "while_stmt",
 ]

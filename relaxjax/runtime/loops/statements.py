@@ -19,7 +19,12 @@ changing, then the rest as one scan. Static values that keep changing are carrie
 step counter), or, when the body needs them static (a range bound: the paper's bubble sort, whose pass
 length `n` shrinks until `swapped` becomes the constant False), fed into the scan from their static
 trajectory, recorded by tracing the loop once. Every pass is an `Outcome`, and all are folded from the
-end into the state expected over the halting pass (halting.py), as a `for` with exits is.
+end into the state expected over the halting pass (halting.py), as a `for` with exits is. A `while`
+whose first traced test is hard and whose state holds only ints and bools (nothing to differentiate)
+runs instead as one `lax.while_loop`, to completion (unbounded.py).
+
+Code that some runs skip (the passes after a traced decision, the steps of a loop that may break) is
+traced under `trace.maybe_skipped()`, where an index out of range clamps instead of raising.
 """
 from __future__ import annotations
 
