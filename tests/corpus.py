@@ -933,6 +933,13 @@ def best_window(a, k):
     return best
 
 
+def split_bill(total, shares, ndigits):
+    """Money arithmetic: `round(x, 2)` rounds the exact binary value (`round(0.35, 1)` is 0.3)."""
+    each = round(total / len(shares), ndigits)
+    parts = [round(total * s, ndigits) for s in shares]
+    return each, parts, round(total, -1)
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1113,6 +1120,9 @@ CORPUS = [
     Algorithm(pairs_after, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(best_window, lambda r: (_floats(r, _sizes(r) + 2), 2), sizes=(1,),
               separated=lambda r: ([1.0, -2.0, 3.0, 0.5, 2.0], 2)),
+    Algorithm(split_bill, lambda r: (round(float(r.uniform(0, 300)), 2),
+                                     [float(v) for v in r.choice([0.05, 0.15, 0.35, 0.5, 0.125], _sizes(r))],
+                                     int(r.integers(0, 3))), soft=(), sizes=(2,)),
     Algorithm(discounted_gain, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([1.0, -0.5, 2.0, 0.7],)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),

@@ -522,3 +522,18 @@ def window_returned(a):
 def test_a_window_used_other_than_by_a_loop_sum_or_len_is_an_error():
     with pytest.raises(RelaxError, match=rf"{HERE}:\d+: a slice with a traced bound"):
         relax(window_returned, mode="hard")([1.0, 2.0])
+
+
+def money(x, n):
+    return round(x, n)
+
+
+@pytest.mark.skipif(not x64(), reason="CPython rounds float64 values")
+def test_round_to_digits_equals_cpython_bit_for_bit():
+    rng = np.random.default_rng(0)
+    halves = [round(float(v), 2) / 2 for v in rng.uniform(0, 1000, 2000)]
+    values = np.asarray(halves + [64.11 / 2, 0.35, 2.675, 1.005, 0.125, 8.265, -0.35, 1250.0, 1350.0])
+    for n in (-2, -1, 0, 1, 2):
+        got = np.asarray(jax.vmap(lambda v, n=n: relax(money, mode="hard")(v, n))(jnp.asarray(values)))
+        want = np.asarray([round(float(v), n) for v in values])
+        assert np.array_equal(got, want), (n, values[got != want][:5], got[got != want][:5])

@@ -87,3 +87,44 @@ def pow_(a: Any, b: Any) -> Any:
         if bounds is None or bounds[0] < 0:   # maybe negative: Python gives a float there
             return jnp.power(as_float(base), as_float(exponent))
     return base ** exponent
+
+
+def _split(a: Any) -> tuple[Any, Any]:
+    """Veltkamp's split: `a = hi + lo` exactly, each half of `a`'s significand (products of halves are exact)."""
+    factor = 2.0 ** ((jnp.finfo(a.dtype).nmant + 2) // 2) + 1.0
+    c = jax.lax.optimization_barrier(a * factor)   # rounded as written: no fused multiply-add across it
+    hi = jax.lax.optimization_barrier(c - (c - a))
+    return hi, a - hi
+
+
+def _product_error(a: Any, b: Any, p: Any) -> Any:
+    """`a * b - p` exactly, for `p` the rounded product (Dekker's error-free product, without FMA)."""
+    ahi, alo = _split(a)
+    bhi, blo = _split(b)
+    products = jax.lax.optimization_barrier((ahi * bhi, ahi * blo, alo * bhi, alo * blo))   # each exact
+    return ((products[0] - p) + products[1] + products[2]) + products[3]
+
+
+def round_digits(x: Any, ndigits: int) -> Any:
+    """`round(x, ndigits)` as CPython computes it: the exact binary value of `x`, scaled by `10 ** ndigits`,
+    rounded half to even (`round(0.35, 1)` is 0.3: 0.35 is stored as 0.34999...). The scaled value is
+    rounded in floating point; where that lands exactly halfway, the error-free product says which side
+    the exact value is on."""
+    x = jnp.asarray(x)
+    if abs(ndigits) > 22:   # 10 ** n is no longer exact; Python returns x (or 0) there
+        return x if ndigits > 0 else jnp.zeros_like(x)
+    # behind a barrier, XLA cannot turn `/ scale` into `* (1 / scale)`, which rounds twice (431.59 came
+    # out as 431.59000000000003 under jit)
+    scale = jax.lax.optimization_barrier(jnp.asarray(10.0 ** abs(ndigits), x.dtype))
+    if ndigits >= 0:
+        p = x * scale
+        above = _product_error(x, scale, p)   # exact value minus p
+    else:
+        p = x / scale
+        above = x - jnp.trunc(p) * scale - (p - jnp.trunc(p)) * scale   # x - p * scale, exact at a half
+    down = jnp.floor(p)
+    half = p - down == 0.5
+    rounded = jnp.where(half & (above > 0), down + 1, jnp.where(half & (above < 0), down, jnp.round(p)))
+    big = jnp.abs(p) >= 2.0 ** jnp.finfo(x.dtype).nmant   # no fraction left to round
+    out = rounded / scale if ndigits >= 0 else rounded * scale
+    return jnp.where(big | ~jnp.isfinite(x), x, out)

@@ -198,7 +198,9 @@ def round_(x: Any, ndigits: Any = None) -> Any:
         x = x.expected()
     x = jnp.asarray(unwrap(x))
     if ndigits is not None:
-        return jnp.round(x, ndigits)
+        if not is_static(ndigits):
+            raise RelaxError("round(x, ndigits) needs a static number of digits")
+        return arithmetic.round_digits(x, ndigits) if jnp.issubdtype(x.dtype, jnp.floating) else x
     return jnp.round(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x
 
 
