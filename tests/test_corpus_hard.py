@@ -17,6 +17,8 @@ def _traced_ints(args, sizes):
 
 @pytest.mark.parametrize("alg", CORPUS, ids=lambda a: a.name)
 def test_hard_mode_equals_cpython(alg):
+    if alg.float64_only and not x64():
+        pytest.skip("CPython computes in float64; this one rounds the exact binary value of each float")
     f = relax(alg.fn, mode="hard", max_iter=alg.max_iter)
     rng = np.random.default_rng(1234)
     tol = 1e-12 if x64() else 1e-5
