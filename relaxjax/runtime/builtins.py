@@ -35,7 +35,7 @@ from relaxjax.runtime import arithmetic, context, filtered, relaxations, samplin
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import Window, as_array, getitem, traced_key
-from relaxjax.runtime.library import library_call
+from relaxjax.runtime.library import holds_traced, library_call
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, masked_steps, range_
@@ -391,10 +391,7 @@ def contains(container: Any, item: Any) -> Any:
         raise RelaxError(f"`in` over {type(container).__name__} of shape {jnp.shape(unwrap(container))}: "
                          f"relaxjax compares an item with the elements of a flat list; compare rows "
                          f"element by element")
-    found: Any = False
-    for k in range(size):
-        found = or_(found, lambda k=k: eq(getitem(container, k), item))
-    return found
+    return any_(eq(getitem(container, k), item) for k in range(size))
 
 
 def not_contains(container: Any, item: Any) -> Any:
@@ -430,7 +427,7 @@ def call_rebinding(rebound: tuple[int, ...], func: Any, *args: Any, **kwargs: An
 def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any:
     if isinstance(func, Undefined):
         func.fail()
-    if func in _IN_PLACE and any(map(_holds_traced, (*args, *kwargs.values()))):
+    if func in _IN_PLACE and any(map(holds_traced, (*args, *kwargs.values()))):
         raise RelaxError(f"`{func.__module__.lstrip('_')}.{func.__name__}(...)` changes its list in place on traced "
                          f"values: inside a loop, relaxjax traces the body once, so the change would happen once, "
                          f"silently. Keep the values in an array of fixed size and find the smallest with "
@@ -466,12 +463,6 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
 
 _IN_PLACE = {heapq.heappush, heapq.heappop, heapq.heapify, heapq.heappushpop, heapq.heapreplace, bisect.insort,
              bisect.insort_left, bisect.insort_right}
-
-
-def _holds_traced(x: Any) -> bool:
-    if isinstance(x, (list, tuple)):
-        return any(map(_holds_traced, x))
-    return not is_static(x)
 
 
 def _draws_while_tracing(func: Any) -> bool:

@@ -69,9 +69,10 @@ def _numpy_counterpart(func: Any) -> Callable | None:
     return getattr(jnp, getattr(func, "__name__", ""), None)
 
 
-def _has_traced(x: Any) -> bool:
+def holds_traced(x: Any) -> bool:
+    """Whether `x`, or an element of a list or tuple in it, is a traced value."""
     if isinstance(x, (list, tuple)):
-        return any(map(_has_traced, x))
+        return any(map(holds_traced, x))
     return is_traced(x)
 
 
@@ -82,7 +83,7 @@ def _array_library(func: Any) -> bool:
 
 def library_call(func: Any, args: tuple, kwargs: dict) -> Any:
     """Call `func` (not a builtin, not the user's) as relaxjax runs it: the table above."""
-    if not any(map(_has_traced, (*args, *kwargs.values()))):
+    if not any(map(holds_traced, (*args, *kwargs.values()))):
         return func(*args, **kwargs)
     try:
         replacement = _MATH.get(func) or _ARRAY_CALLS.get(func)
