@@ -15,7 +15,9 @@ import builtins
 import dataclasses
 import hashlib
 import importlib.util
+import math
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -63,10 +65,20 @@ def load(source: str, directory: str) -> Callable:
     return module.prog
 
 
+_ROUNDING = ("int", "round")
+
+
 class _Margins(ast.NodeTransformer):
     """Every comparison `l op r` becomes `__cmp(l, 'op', r, same)`, which records |l - r| (chains are
-    split) unless `same`: an element compared with itself (`a[i] < a[j]` at `i == j`), which relaxjax
-    decides exactly. `is` comparisons stay as they are."""
+    split) unless `same`: an element compared with itself (`a[i] < a[j]` at `i == j`), or both sides
+    written as integers (counters, loop indices, int literals), which relaxjax decides exactly in the limit.
+    `is` comparisons stay as they are."""
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in _ROUNDING and len(node.args) == 1 and not node.keywords:
+            return ast.Call(ast.Name("__rounding", ast.Load()), [ast.Constant(node.func.id), node.args[0]], [])
+        return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
@@ -74,10 +86,22 @@ class _Margins(ast.NodeTransformer):
             return node
         parts, left = [], node.left
         for op, right in zip(node.ops, node.comparators):
+            ints = ast.Constant(_integral(left) and _integral(right))
             parts.append(ast.Call(ast.Name("__cmp", ast.Load()),
-                                  [left, ast.Constant(type(op).__name__), right, _same_element(left, right)], []))
+                                  [left, ast.Constant(type(op).__name__), right, _same_element(left, right), ints], []))
             left = right
         return parts[0] if len(parts) == 1 else ast.BoolOp(ast.And(), parts)
+
+
+_INTEGRAL_NAMES = re.compile(r"^(c\d|i\d+|w\d+|n)$")   # counters, loop indices, while counters, len(a)
+
+
+def _integral(node: ast.AST) -> bool:
+    """Whether an operand is written as an int in every run: a counter, a loop index or an int literal
+    (CPython's `min(x, c0)` may be an int too, but relaxjax's is an expectation of floats)."""
+    if isinstance(node, ast.Name):
+        return bool(_INTEGRAL_NAMES.match(node.id))
+    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 def _same_element(left: ast.AST, right: ast.AST) -> ast.AST:
@@ -98,20 +122,31 @@ def cpython(source: str, inputs: tuple) -> tuple[np.ndarray, float]:
     tree = ast.fix_missing_locations(_Margins().visit(ast.parse(source)))
     margins = [np.inf]
 
-    def cmp(a, op, b, same):   # a Python bool, as comparing Python floats gives (NumPy's bool_ adds by OR)
-        if not same:
+    def cmp(a, op, b, same, ints):   # a Python bool, as comparing Python floats gives (NumPy's bool_ adds by OR)
+        if not same and not ints:   # integers tie for real: relaxjax decides them
             margins.append(abs(float(a) - float(b)))
         return bool(_OPS[op](a, b))
 
     def same(a, i, j):
         return i % len(a) == j % len(a)
 
-    namespace: dict[str, Any] = {"__cmp": cmp, "__same": same}
+    def rounding(name, v):   # int() / round() of a float jumps at integers (halves): the distance to one
+        if not _integer(v):
+            value = float(v)
+            frac = abs(value) - math.floor(abs(value)) if name == "int" else value + 0.5 - math.floor(value + 0.5)
+            margins.append(min(frac, 1.0 - frac) if name == "round" or abs(value) >= 1.0 else 1.0 - frac)
+        return int(v) if name == "int" else round(v)
+
+    namespace: dict[str, Any] = {"__cmp": cmp, "__same": same, "__rounding": rounding}
     exec(compile(tree, "<fuzz>", "exec"), namespace)
     dtype = _float()
     x, y, a = inputs
     out = namespace["prog"](dtype.type(x), dtype.type(y), [dtype.type(v) for v in a])
     return _flat(out), min(margins)
+
+
+def _integer(v: Any) -> bool:
+    return isinstance(v, (int, np.integer, np.bool_))
 
 
 def _flat(out: Any) -> np.ndarray:

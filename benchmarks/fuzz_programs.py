@@ -6,7 +6,8 @@ counter, `break`/`continue`/`return` under conditions, comparisons and `and`/`or
 ints, reads, writes and swaps of list elements (including `a[-1]` and soft indices `a[min(c, n-1)]`),
 `min`/`max`/`abs` and arithmetic, truth values in it included (`(x < y) + (c0 > 1)`), truth values
 tested with `is True` / `is not False`, the list's own truth value (`not a or ...`), truth values compared
-with each other or combined by `&`, `|`, `^`, `sum` / `any` / `all` over generators with `if` filters, a
+with each other or combined by `&`, `|`, `^`, `int()` / `round()` of floats, counters compared with
+ints, `sum` / `any` / `all` over generators with `if` filters, a
 loop variable read after its loop, and loops over disjoint pairs whose iterations are independent
 (relaxjax runs them at once). It returns its whole state: `f0, f1, f2, c0, c1, a`.
 
@@ -199,7 +200,9 @@ class Generator:
         if depth <= 0 or r.random() < 0.35:
             return self.leaf(loops)
         e = lambda: self.expr(loops, depth - 1)   # noqa: E731
-        form = r.randrange(10)
+        form = r.randrange(11)
+        if form == 10:   # rounding to an integer: relaxed as the expected rounding (an expected count)
+            return f"{r.choice(('int', 'round'))}({e()})"
         if form == 0:
             return f"({e()} + {e()})"
         if form == 1:

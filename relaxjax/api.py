@@ -19,7 +19,7 @@ from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.indexing import Window
 from relaxjax.runtime.distributions import Distribution
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, Undefined
+from relaxjax.runtime.values import MARKERS, Undefined, unwrap
 from relaxjax.transforms import pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,12 +104,8 @@ def _all_numbers(x: Any) -> bool:
 def _to_output(x: Any) -> Any:
     if isinstance(x, (Undefined, Kept, Window)):
         x.fail()
-    if isinstance(x, SoftBool):
-        return x.prob
-    if isinstance(x, BoundedInt):
-        return x.value
-    if isinstance(x, SoftIndex):   # a relaxed argmin returned as it is: its expected position
-        return x.expected()
+    if isinstance(x, MARKERS):   # a probability, a count's expectation, an argmin's expected position
+        return unwrap(x)
     if isinstance(x, (list, tuple)):
         return type(x)(_to_output(v) for v in x)
     if isinstance(x, dict):

@@ -20,7 +20,7 @@ OPERATORS = frozenset({
     # expressions
     "lt", "le", "gt", "ge", "eq", "ne", "is_", "is_not", "same_place", "contains", "not_contains", "text_of",
     "raising", "kept", "filtered", "filtered_list", "not_", "and_", "or_", "if_exp", "getitem", "add", "sub",
-    "mul", "neg", "pos", "invert", "pow_", "bitand", "bitor", "bitxor", "call", "call_rebinding", "call_sharp",
+    "mul", "neg", "pos", "invert", "pow_", "floordiv", "truediv", "bitand", "bitor", "bitxor", "call", "call_rebinding", "call_sharp",
     "repeat",
     # statements
     "setitem", "if_stmt", "for_stmt", "while_stmt", "Undefined",

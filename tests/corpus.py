@@ -940,6 +940,61 @@ def split_bill(total, shares, ndigits):
     return each, parts, round(total, -1)
 
 
+def majority_votes(a, b, c, t):
+    """Vote thresholds: counts that soft `if`s update, compared with ints (integers tie for real: a
+    count of exactly 2 passes `votes >= 2`)."""
+    passed = 0
+    for i in range(len(a)):
+        votes = 0
+        if a[i] > t:
+            votes += 1
+        if b[i] > t:
+            votes += 1
+        if c[i] > t:
+            votes += 1
+        if votes >= 2:
+            passed += 1
+    return passed, passed == len(a), passed > 0
+
+
+def early_stopping(losses, patience):
+    """A patience counter: `wait >= patience` with `wait` an expected count."""
+    best = losses[0]
+    wait = 0
+    stop = len(losses)
+    for i in range(1, len(losses)):
+        if losses[i] < best:
+            best = losses[i]
+            wait = 0
+        else:
+            wait += 1
+        if wait >= patience and stop == len(losses):
+            stop = i
+    return stop, wait
+
+
+def lower_bound(a, target):
+    """The half-open binary search: `while lo < hi` ends where lo == hi, two expected indices that tie."""
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if a[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def soft_bins(a, width):
+    """`int()`, `round()` and `math.floor` of soft values: the expected rounding, with gradients (bins
+    that a value moves between); `i / 2` of a loop index stays exact."""
+    counts = [0.0] * 4
+    for i in range(len(a)):
+        k = min(max(int(a[i] / width), 0), 3)
+        counts[k] += 1.0 + int(i / 2)
+    return counts, round(a[0] / width), math.floor(a[-1]) + math.ceil(a[-1] * 0.5)
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1125,6 +1180,13 @@ CORPUS = [
                                      [float(v) for v in r.choice([0.05, 0.15, 0.35, 0.5, 0.125], _sizes(r))],
                                      int(r.integers(0, 3))), soft=(), sizes=(2,), float64_only=True),
     Algorithm(discounted_gain, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: ([1.0, -0.5, 2.0, 0.7],)),
+    Algorithm(majority_votes, lambda r: (lambda n: (_floats(r, n), _floats(r, n), _floats(r, n), float(r.normal())))(
+              _sizes(r)), soft=(0, 1, 2, 3), separated=lambda r: ([1.0, -1.0, 2.0], [2.0, 1.5, -2.0], [-1.0, 3.0, 1.0], 0.5)),
+    Algorithm(early_stopping, lambda r: (_floats(r, _sizes(r) + 2), int(r.integers(1, 4))), sizes=(1,),
+              separated=lambda r: ([1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.76, 0.5], 2)),
+    Algorithm(lower_bound, lambda r: (sorted(_floats(r, int(r.integers(1, 9)))), float(r.normal())), soft=(0, 1),
+              separated=lambda r: ([-3.0, -1.0, 0.5, 2.0, 4.0], float(r.choice([-4.0, 1.2, 0.0, 5.0])))),
+    Algorithm(soft_bins, lambda r: (_floats(r, _sizes(r)), 0.5), separated=lambda r: ([0.2, 0.7, 1.3, -0.3, 1.9], 0.5)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),
 ]

@@ -537,3 +537,60 @@ def test_round_to_digits_equals_cpython_bit_for_bit():
         got = np.asarray(jax.vmap(lambda v, n=n: relax(money, mode="hard")(v, n))(jnp.asarray(values)))
         want = np.asarray([round(float(v), n) for v in values])
         assert np.array_equal(got, want), (n, values[got != want][:5], got[got != want][:5])
+
+
+# ---------------------------------------------------------------- integers tie for real (round 3a, item 2)
+def busy_bins(a):
+    counts = [0, 0, 0]
+    for x in a:
+        if x < 0.0:
+            counts[0] += 1
+        elif x < 1.0:
+            counts[1] += 1
+        else:
+            counts[2] += 1
+    busy = 0
+    for c in counts:
+        if c >= 2:
+            busy += 1
+    return busy, counts, counts[1] == 2
+
+
+def repeat_count(a, t):
+    k = 0
+    for x in a:
+        if x > t:
+            k += 1
+    total = 0.0
+    for i in range(k):   # an expected count as a bound: the loop runs to its nearest integer
+        total += a[i]
+    return total, int(k) >= 2, round(k) < 3
+
+
+@pytest.mark.parametrize("n", [5, 12])   # unrolled, and a scan whose carry holds the counts
+def test_counts_in_a_list_compare_as_integers_and_converge_to_cpython(n):
+    a = [float(v) for v in np.random.default_rng(n).choice([-1.5, -0.5, 0.5, 0.7, 2.0], n)]
+    want = busy_bins(a)
+    got = relax(busy_bins, beta=1e3)(jnp.asarray(a))
+    np.testing.assert_allclose(np.concatenate([np.ravel(v) for v in got]),
+                               np.concatenate([np.ravel(v) for v in want]), atol=1e-12, rtol=0)
+    assert float(relax(busy_bins, beta=2.0)(jnp.asarray(a))[0]) != want[0]   # uncertain at a low beta
+
+
+def test_an_expected_count_is_a_loop_bound_and_stays_an_int_under_int_and_round():
+    a = jnp.asarray([2.0, 3.0, -1.0, 0.5])
+    want = repeat_count([2.0, 3.0, -1.0, 0.5], 1.0)
+    got = relax(repeat_count, beta=1e3)(a, 1.0)
+    assert [float(v) for v in got] == [float(v) for v in want]
+    assert float(relax(repeat_count, mode="hard")(a, 1.0)[0]) == want[0]
+    g = jax.grad(lambda t: relax(repeat_count, beta=2.0)(a, t)[1])(1.0)   # int(k) keeps k's gradient
+    assert float(g) < 0
+
+
+@pytest.mark.skipif(not x64(), reason="finite differences need float64")
+def test_count_comparisons_have_finite_difference_gradients():
+    a = jnp.asarray([-1.2, 0.3, 0.8, 1.7, -0.4, 0.6])
+    f = lambda x: relax(busy_bins, beta=1.5)(x)[0]   # noqa: E731
+    g = jax.grad(f)(a)
+    fd = jnp.stack([(f(a.at[k].add(1e-6)) - f(a.at[k].add(-1e-6))) / 2e-6 for k in range(a.shape[0])])
+    np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-9)

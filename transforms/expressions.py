@@ -18,6 +18,8 @@
     p + q, -p, ~p        ->  rj__.add(p, q), ...      # (also -, *, unary +) unless an operand is a
                                                        # number literal: bools count as ints, as in Python
     a ** b               ->  rj__.pow_(a, b)          # Python's types: 2 ** -1 is 0.5
+    a // b               ->  rj__.floordiv(a, b)      # of soft floats: an integer, marked as one
+    a / b                ->  rj__.truediv(a, b)       # of hard ints: a float that stays hard
     p & q                ->  rj__.bitand(p, q)        # (also |, ^) relaxed between truth values
     sharp(e, beta=b)     ->  rj__.call_sharp(sharp, lambda: e, b)   # e at inverse temperature b
 """
@@ -130,6 +132,10 @@ class _Expressions(gast.NodeTransformer):
             return _call(node, "repeat", node.left, node.right)
         if isinstance(node.op, gast.Pow):
             return _call(node, "pow_", node.left, node.right)
+        if isinstance(node.op, gast.FloorDiv) and not (_number(node.left) and _number(node.right)):
+            return _call(node, "floordiv", node.left, node.right)
+        if isinstance(node.op, gast.Div) and not (_number(node.left) and _number(node.right)):
+            return _call(node, "truediv", node.left, node.right)
         if type(node.op) in _BITWISE and not (_number(node.left) and _number(node.right)):
             return _call(node, _BITWISE[type(node.op)], node.left, node.right)
         if type(node.op) in _ARITHMETIC and not (_number(node.left) or _number(node.right)):

@@ -28,7 +28,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime.values import as_float, is_static, static_bounds, unwrap
+from relaxjax.runtime import context, values
+from relaxjax.runtime.values import EXPECTED, as_float, is_static, static_bounds, unwrap
 
 
 def _bool_array(x: Any) -> bool:
@@ -43,10 +44,14 @@ def as_int(x: Any) -> Any:
 
 
 def _binary(op: Callable) -> Callable:
+    compute = _times if op is operator.mul else op
+
     def apply(a: Any, b: Any) -> Any:
         if (_bool_array(a) or _bool_array(b)) and all(isinstance(x, bool) or _bool_array(x) for x in (a, b)):
             return op(as_int(a), as_int(b))
-        return op(a, b)
+        if isinstance(a, EXPECTED) or isinstance(b, EXPECTED):   # an array's own operator would drop the mark
+            return values.arithmetic(op, a, b, compute)
+        return compute(a, b)
     apply.__name__ = op.__name__.strip("_")
     apply.__doc__ = f"`a {_SYMBOL[op]} b`, truth values counted as ints (0 or 1) as in Python."
     return apply
@@ -58,6 +63,35 @@ def _unary(op: Callable) -> Callable:
     apply.__name__ = op.__name__.strip("_")
     apply.__doc__ = f"`{_SYMBOL[op]}a`, a truth value counted as an int (0 or 1) as in Python."
     return apply
+
+
+def _floating_array(x: Any) -> bool:
+    return isinstance(x, jax.Array) and jnp.issubdtype(x.dtype, jnp.floating)
+
+
+def _times(a: Any, b: Any) -> Any:
+    """`a * b`; for floating arrays, its derivative in one factor is taken as 0 where the other is infinite.
+    A product with an infinite factor (`(math.inf - edge) * rate`, in a branch certainly not taken) then
+    passes no NaN back (0 * inf) where the branch's weight is exactly 0."""
+    if (_floating_array(a) or _floating_array(b)) and all(isinstance(x, (jax.Array, float, int)) for x in (a, b)):
+        a, b = jnp.asarray(a), jnp.asarray(b)
+        dtype = jnp.result_type(a, b)
+        return _finite_slope_product(a.astype(dtype), b.astype(dtype))
+    return a * b
+
+
+@jax.custom_jvp
+def _finite_slope_product(a: Any, b: Any) -> Any:
+    return a * b
+
+
+@_finite_slope_product.defjvp
+def _finite_slope_product_jvp(primals: tuple, tangents: tuple) -> tuple:
+    a, b = primals
+    da, db = tangents
+    finite = lambda x: jnp.where(jnp.isfinite(x), x, 0.0)   # noqa: E731
+    out = _finite_slope_product(a, b)
+    return out, jnp.broadcast_to(finite(b) * da + finite(a) * db, out.shape)
 
 
 _SYMBOL = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.neg: "-", operator.pos: "+",
@@ -87,6 +121,37 @@ def pow_(a: Any, b: Any) -> Any:
         if bounds is None or bounds[0] < 0:   # maybe negative: Python gives a float there
             return jnp.power(as_float(base), as_float(exponent))
     return base ** exponent
+
+
+def _hard_integer(x: Any) -> bool:
+    """A Python int or a traced integer that is hard (a loop index, an int array; not an expected count)."""
+    return not isinstance(x, EXPECTED) and _integer(x)
+
+
+def truediv(a: Any, b: Any) -> Any:
+    """`a / b` as Python computes it; a quotient of hard integers one of which is traced (`i / 2` of a loop
+    index) is a `HardFloat`: hard data, so `int(i / 2)` and `i / 2 >= 1` stay exact in relaxed mode."""
+    if is_static(a) and is_static(b):
+        return a / b
+    out = unwrap(a) / unwrap(b)
+    if _hard_integer(a) and _hard_integer(b):
+        return values.HardFloat(out)
+    return out
+
+
+def floordiv(a: Any, b: Any) -> Any:
+    """`a // b` as Python computes it; in relaxed mode, the quotient of soft floats is exact on the value
+    (no gradient through it) and marked as the integer it is (a `SoftCount`), so that `int(x // w)` is
+    that integer and its comparisons with ints do not tie at 1/2."""
+    if is_static(a) and is_static(b):
+        return a // b
+    if isinstance(a, EXPECTED) or isinstance(b, EXPECTED):
+        return values.arithmetic(operator.floordiv, a, b)
+    out = a // b
+    opts = context.current()
+    if _floating_array(out) and not (opts.hard or opts.sampled):
+        return values.SoftCount(out)
+    return out
 
 
 def _split(a: Any) -> tuple[Any, Any]:

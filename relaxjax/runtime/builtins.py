@@ -8,7 +8,8 @@
 | `len(x)` | Python | the static length of the leading axis | the same |
 | `range(...)` | Python | a range masked at its largest trip count | an error (a bound may not depend on soft data) |
 | `float(x)` | Python | `x` as a float array | the same |
-| `int(x)`, `round(x)`, `x // k`, `x % k` | Python | exact | exact on the value: piecewise constant, no gradient through it (a `SoftIndex` becomes its expected position) |
+| `int(x)`, `round(x)` | Python | exact | the expected rounding, an expected count with a gradient (rounding.py) |
+| `x // k`, `x % k`, `round(x, ndigits)` | Python | exact | exact on the value: piecewise constant, no gradient through it |
 | `bool(x)` | Python | `x != 0` | `P(x != 0)` |
 | `jnp.argmin(a)`, `min(range(n), key=...)` | Python | exact | a `SoftIndex`: softmin weights over positions |
 | `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
@@ -31,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import arithmetic, context, filtered, relaxations, sampling
+from relaxjax.runtime import arithmetic, context, filtered, relaxations, rounding, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import Window, as_array, getitem, traced_key
@@ -39,8 +40,8 @@ from relaxjax.runtime.library import holds_traced, library_call
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, masked_steps, range_
-from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, as_float, float_dtype,
-                                     is_floating, is_static, unwrap)
+from relaxjax.runtime.values import (SoftBool, SoftCount, SoftIndex, Undefined, as_float, float_dtype,
+                                     is_floating, is_integral, is_static, unwrap)
 
 
 def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: str) -> Any:
@@ -65,7 +66,7 @@ def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: st
     else:
         if all(is_static(v) for v in items):
             return python(items)
-        parts = [jnp.asarray(unwrap(v)) if not isinstance(v, (list, tuple)) else as_array(v) for v in items]
+        parts = [jnp.asarray(unwrap(v if not isinstance(v, (list, tuple)) else as_array(v))) for v in items]
         dtype = jnp.result_type(*parts)
         shape = jnp.broadcast_shapes(*[p.shape for p in parts])
         values = jnp.stack([jnp.broadcast_to(p.astype(dtype), shape) for p in parts])
@@ -76,7 +77,10 @@ def _extremum(args: tuple, kwargs: dict, python: Callable, sign: float, name: st
     if opts.hard or not jnp.issubdtype(values.dtype, jnp.floating):
         return jnp.min(values, axis=0) if sign > 0 else jnp.max(values, axis=0)
     weights = relaxations.softmin_weights(sign * values, opts.beta, axis=0, dist=opts.dist)
-    return relaxations.weighted_sum(weights, values, axis=0)
+    out = relaxations.weighted_sum(weights, values, axis=0)
+    counts = isinstance(items, (list, tuple)) and any(isinstance(v, SoftCount) for v in items) \
+        and all(is_integral(v) for v in items)
+    return SoftCount(out) if counts else out   # the least of integers is an integer
 
 
 def _extremum_by_key(items: list, key: Callable, python: Callable, sign: float) -> Any:
@@ -118,7 +122,7 @@ def argmax_(a: Any, axis: Any = None, **kwargs: Any) -> Any:
 
 
 def _arg_extremum(exact: Callable, a: Any, axis: Any, kwargs: dict, sign: float) -> Any:
-    values = as_array(a) if isinstance(a, (list, tuple)) else jnp.asarray(unwrap(a))
+    values = jnp.asarray(unwrap(as_array(a) if isinstance(a, (list, tuple)) else a))
     opts = context.current()
     if opts.sampled and not kwargs and jnp.issubdtype(values.dtype, jnp.floating) and values.ndim == 1:
         return sampling.draw_extremum(sign * values, opts.beta, opts.dist)
@@ -146,7 +150,8 @@ def abs_(x: Any) -> Any:
         return sampling.draw_sign(unwrap(x), opts.beta, opts.dist)
     if opts.hard or not is_floating(x):
         return jnp.abs(arithmetic.as_int(unwrap(x)))   # abs(True) is 1
-    return relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
+    out = relaxations.soft_abs(jnp.asarray(unwrap(x)), opts.beta, opts.dist)
+    return SoftCount(out) if isinstance(x, SoftCount) else out
 
 
 def len_(x: Any) -> int:
@@ -174,26 +179,20 @@ def float_(x: Any = 0.0) -> Any:
 
 
 def int_(x: Any = 0) -> Any:
-    """`int(x)`: truncation toward zero, exact on every kind of value.
-
-    On a soft value it is exact too (piecewise constant: no gradient flows through it, and it converges
-    to hard mode as beta grows); to keep an expected index soft, index with it directly (`a[m]`). A
-    `SoftIndex` (a relaxed argmin) becomes its expected position.
-    """
+    """`int(x)`: truncation toward zero, exact on static and hard values; on a soft value, the expected
+    truncation under the comparisons' noise (an expected count, with a gradient: see rounding.py)."""
     if is_static(x):
         return builtins.int(x)
-    if isinstance(x, BoundedInt):
-        return x
-    if isinstance(x, SoftIndex):
-        return x.expected()
-    x = jnp.asarray(unwrap(x))
-    return jnp.trunc(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(int)
+    return rounding.to_integer("trunc", x)
 
 
 def round_(x: Any, ndigits: Any = None) -> Any:
-    """`round(x[, ndigits])`: half to even, as Python; exact (piecewise constant) on soft values."""
+    """`round(x[, ndigits])`: half to even, as Python; `round(x)` of a soft value is its expected rounding
+    (rounding.py), `round(x, ndigits)` of one is exact on the value (no gradient through it)."""
     if is_static(x):
         return builtins.round(x, ndigits)
+    if ndigits is None:
+        return rounding.to_integer("round", x)
     if isinstance(x, SoftIndex):
         x = x.expected()
     x = jnp.asarray(unwrap(x))
@@ -201,7 +200,7 @@ def round_(x: Any, ndigits: Any = None) -> Any:
         if not is_static(ndigits):
             raise RelaxError("round(x, ndigits) needs a static number of digits")
         return arithmetic.round_digits(x, ndigits) if jnp.issubdtype(x.dtype, jnp.floating) else x
-    return jnp.round(x).astype(int) if jnp.issubdtype(x.dtype, jnp.floating) else x
+    return x
 
 
 def bool_(x: Any = False) -> Any:

@@ -8,7 +8,8 @@ a wider type they `join` the two specs and trace again (a few times at most: joi
 A spec is a tuple:
 - `("static", value)`: a Python value the body leaves unchanged; it stays out of the carry.
 - `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
-- `("array", shape, dtype)` and `("soft", shape, dtype)` (a SoftBool's probability): one leaf each.
+- `("array", shape, dtype)`, `("soft", shape, dtype)` (a SoftBool's probability) and
+  `("count", shape, dtype)` (a SoftCount's expectation): one leaf each.
 - `("seq", type, specs)`: a tuple, or a list whose elements cannot be stacked into one array.
 - `("map", keys, specs)`: a dict with static keys.
 """
@@ -21,7 +22,7 @@ import numpy as np
 
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import Window, as_array, stackable
-from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, float_dtype, is_static
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, Undefined, float_dtype, is_static, unwrap
 
 
 def spec_of(value: Any) -> tuple:
@@ -33,11 +34,14 @@ def spec_of(value: Any) -> tuple:
     if isinstance(value, SoftBool):
         prob = jnp.asarray(value.prob)
         return ("soft", prob.shape, prob.dtype)
+    if isinstance(value, SoftCount):
+        expected = jnp.asarray(value.value)
+        return ("count", expected.shape, expected.dtype)
     if isinstance(value, list):
         if stackable(value):
             arr = as_array(value)
-            if isinstance(arr, SoftBool):
-                return ("soft", arr.prob.shape, arr.prob.dtype)
+            if isinstance(arr, (SoftBool, SoftCount)):
+                return spec_of(arr)
             return ("array", arr.shape, arr.dtype)
         return ("seq", list, tuple(spec_of(v) for v in value))
     if isinstance(value, tuple):
@@ -96,11 +100,15 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
     if a[1] != b[1]:
         raise RelaxError(f"'{name}' changes shape from {a[1]} to {b[1]} inside a loop; a relaxed loop "
                          f"must keep the shapes of its variables")
+    dtype = jnp.promote_types(jnp.promote_types(a[2], b[2]), float_dtype())
     if a[0] == "soft" or b[0] == "soft":
         other = b if a[0] == "soft" else a
         if other[0] == "soft" or other[2] == jnp.bool_:
-            return ("soft", a[1], jnp.promote_types(a[2] if a[0] == "soft" else b[2], float_dtype()))
-        return ("array", a[1], jnp.promote_types(other[2], float_dtype()))
+            return ("soft", a[1], dtype)
+    if {a[0], b[0]} & {"soft", "count"}:   # truth values and expected counts mixed with integers: counts
+        if all(s[0] in ("soft", "count") or not jnp.issubdtype(s[2], jnp.inexact) for s in (a, b)):
+            return ("count", a[1], dtype)
+        return ("array", a[1], dtype)
     return ("array", a[1], jnp.promote_types(a[2], b[2]))
 
 
@@ -136,10 +144,8 @@ def to_leaves(value: Any, spec: tuple) -> list:
         return [jnp.zeros(spec[1], spec[2])]
     if isinstance(value, list):
         value = as_array(value)
-    if isinstance(value, SoftBool):
-        value = value.prob
-    elif isinstance(value, BoundedInt):
-        value = value.value
+    if isinstance(value, (SoftBool, SoftCount, BoundedInt)):
+        value = unwrap(value)
     return [jnp.broadcast_to(jnp.asarray(value, spec[2]), spec[1])]
 
 
@@ -155,7 +161,7 @@ def from_leaves(spec: tuple, leaves: Iterator) -> Any:
     if kind == "map":
         return {k: from_leaves(s, leaves) for k, s in zip(spec[1], spec[2])}
     leaf = next(leaves)
-    return SoftBool(leaf) if kind == "soft" else leaf
+    return SoftBool(leaf) if kind == "soft" else SoftCount(leaf) if kind == "count" else leaf
 
 
 def flatten(values: tuple, specs: tuple) -> list:

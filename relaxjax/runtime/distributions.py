@@ -32,13 +32,16 @@ class Distribution:
 
     `cdf` must be increasing from 0 at -inf to 1 at +inf, finite with a finite derivative for every z
     (infinite ones included). `ratio(z)` is `density(z) / density(0)`; give it when a stabler form than
-    the quotient exists.
+    the quotient exists. `cdf_integral(z)` is the integral of `cdf` from -inf to z, which the expected
+    rounding of a soft value (`floor`, `int()`, `round()`) uses for its far tails at a small beta; without
+    it those tails are left out (a heavy-tailed noise such as the Cauchy has no expected rounding).
     """
 
     name: str
     cdf: Callable[[Any], Any]
     density: Callable[[Any], Any]
     ratio: Callable[[Any], Any] | None = None
+    cdf_integral: Callable[[Any], Any] | None = None
 
     def density_ratio(self, z: Any) -> Any:
         """`density(z) / density(0)`: 1 at z = 0 (a relaxed `a == b` at a tie)."""
@@ -55,18 +58,27 @@ def _logistic_ratio(z: Any) -> Any:
     return jnp.exp(_LOG4 + jax.nn.log_sigmoid(z) + jax.nn.log_sigmoid(-z))
 
 
+def _gaussian_cdf_integral(z: Any) -> Any:
+    return z * ndtr(z) + jnp.exp(-0.5 * z * z) / jnp.sqrt(2 * jnp.pi)
+
+
+def _laplace_cdf_integral(z: Any) -> Any:
+    return jnp.where(z < 0, 0.5 * jnp.exp(jnp.minimum(z, 0.0)), z + 0.5 * jnp.exp(-jnp.maximum(z, 0.0)))
+
+
 def _laplace_cdf(z: Any) -> Any:
     # each branch's exp sees only a non-positive argument, so neither it nor its derivative overflows
     return jnp.where(z < 0, 0.5 * jnp.exp(jnp.minimum(z, 0.0)), 1.0 - 0.5 * jnp.exp(-jnp.maximum(z, 0.0)))
 
 
 LOGISTIC = Distribution("logistic", jax.nn.sigmoid, lambda z: jax.nn.sigmoid(z) * jax.nn.sigmoid(-z),
-                        _logistic_ratio)
+                        _logistic_ratio, jax.nn.softplus)
 GAUSSIAN = Distribution("gaussian", ndtr, lambda z: jnp.exp(-0.5 * z * z) / jnp.sqrt(2 * jnp.pi),
-                        lambda z: jnp.exp(-0.5 * z * z))
+                        lambda z: jnp.exp(-0.5 * z * z), _gaussian_cdf_integral)
 CAUCHY = Distribution("cauchy", lambda z: 0.5 + jnp.arctan(z) / jnp.pi, lambda z: 1.0 / (jnp.pi * (1.0 + z * z)),
                       lambda z: 1.0 / (1.0 + z * z))
-LAPLACE = Distribution("laplace", _laplace_cdf, lambda z: 0.5 * jnp.exp(-jnp.abs(z)), lambda z: jnp.exp(-jnp.abs(z)))
+LAPLACE = Distribution("laplace", _laplace_cdf, lambda z: 0.5 * jnp.exp(-jnp.abs(z)), lambda z: jnp.exp(-jnp.abs(z)),
+                       _laplace_cdf_integral)
 
 BUILTIN = {d.name: d for d in (LOGISTIC, GAUSSIAN, CAUCHY, LAPLACE)}
 

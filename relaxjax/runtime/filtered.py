@@ -7,8 +7,8 @@ reductions read:
 
 | reduction | hard traced filter | soft filter (probability p) |
 | --- | --- | --- |
-| `sum(...)` | the sum of the kept values | `sum p_i v_i`: the expected sum |
-| `len([...])` | the number kept | `sum p_i`: the expected count |
+| `sum(...)` | the sum of the kept values | `sum p_i v_i`: the expected sum (of ints: a `SoftCount`) |
+| `len([...])` | the number kept | `sum p_i`: the expected count (a `SoftCount`) |
 | `any(...)`, `all(...)` | over the kept values | `any`: kept and true; `all`: dropped or true (independent) |
 | `max(...)`, `min(...)` | over the kept values | the loop `if keep and x > best: best = x`, relaxed |
 
@@ -17,15 +17,17 @@ which depends on data: an error naming the comprehension's line.
 """
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable, Iterable, Iterator
 
 import jax.numpy as jnp
 
 from relaxjax.runtime import relaxations
+from relaxjax.runtime.arithmetic import as_int
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.logic import gt, lt, truth, truth_probability
 from relaxjax.runtime.trace import maybe_skipped
-from relaxjax.runtime.values import SoftBool, as_float, is_floating, unwrap
+from relaxjax.runtime.values import SoftBool, SoftCount, arithmetic, as_float, is_floating, is_integral, unwrap
 
 _DROPPED = object()
 
@@ -86,24 +88,26 @@ def total(items: list, start: Any = 0) -> Any:
     """`sum(...)` over items some of which are `Kept`: each counted with its keep probability."""
     out = start
     for item in items:
-        if isinstance(item, Kept):
-            value = unwrap(item.value)
-            out = out + relaxations.mix(truth_probability(item.keep), as_float(value), 0.0) \
-                if isinstance(item.keep, SoftBool) or is_floating(value) else out + jnp.where(item.keep, value, 0)
-        else:
-            out = out + item
+        out = arithmetic(operator.add, out, _counted(item) if isinstance(item, Kept) else item)
     return out
+
+
+def _counted(item: Kept) -> Any:
+    """What a `Kept` item adds to a sum: its value if kept, else 0 (relaxed: the expectation; of an
+    integer, a `SoftCount`)."""
+    value = unwrap(item.value)
+    if not (isinstance(item.keep, SoftBool) or is_floating(value)):
+        return jnp.where(item.keep, value, 0)
+    mixed = relaxations.mix(truth_probability(item.keep), as_float(value), 0.0)
+    return SoftCount(mixed) if is_integral(item.value) else mixed
 
 
 def count(items: list) -> Any:
     """`len([...])` over items some of which are `Kept`: the number kept (relaxed: its expectation)."""
     out: Any = 0
     for item in items:
-        if isinstance(item, Kept):
-            keep = item.keep
-            out = out + (keep.prob if isinstance(keep, SoftBool) else jnp.asarray(keep).astype(jnp.int32))
-        else:
-            out = out + 1
+        keep = item.keep if isinstance(item, Kept) else 1
+        out = arithmetic(operator.add, out, keep if isinstance(keep, SoftBool) else as_int(keep))
     return out
 
 

@@ -26,8 +26,9 @@ from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampli
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
-from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftIndex, Undefined, is_boollike, is_floating, is_number,
-                                     is_static, static_bounds, unwrap)
+from relaxjax.runtime.values import (EXPECTED, BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, as_float,
+                                     is_boollike, is_floating, is_integral, is_number, is_static, static_bounds,
+                                     unwrap)
 
 
 def stackable(value: Any) -> bool:
@@ -64,12 +65,14 @@ def as_array(value: Any) -> Any:
             probs = [p.prob if isinstance(p, SoftBool) else jnp.asarray(p) for p in parts]
             dtype = jnp.result_type(*probs, float)
             return SoftBool(jnp.stack([jnp.asarray(p, dtype) for p in probs]))
+        if any(isinstance(p, SoftCount) for p in parts) and all(is_integral(p) for p in parts):
+            return SoftCount(jnp.stack([as_float(p) for p in parts]))
         parts = [unwrap(p) for p in parts]
         dtype = jnp.result_type(*parts)
         return jnp.stack([jnp.asarray(p, dtype) for p in parts])
     if isinstance(value, Undefined):
         value.fail()
-    if isinstance(value, SoftBool):
+    if isinstance(value, (SoftBool, SoftCount)):
         return value
     return jnp.asarray(unwrap(value))
 
@@ -181,6 +184,8 @@ def getitem(a: Any, index: Any) -> Any:
             return item
         if isinstance(a, SoftBool):
             return SoftBool(jnp.asarray(a.prob)[index])
+        if isinstance(a, SoftCount):
+            return SoftCount(getitem(a.value, index))
         arr = jnp.asarray(a)
         _check_in_range(parts, arr.shape)
         result = _integer_read(arr, parts) if all(type(i) is int for i in parts) else arr[index]
@@ -196,8 +201,11 @@ def getitem(a: Any, index: Any) -> Any:
     index = parts if isinstance(index, tuple) else parts[0]
     if isinstance(arr, SoftBool):
         return SoftBool(getitem(arr.prob, index))
+    if isinstance(arr, SoftCount):
+        return SoftCount(getitem(arr.value, index))
     if any(_is_soft_index(i) for i in parts):
-        return _soft_read(arr, parts)
+        read = _soft_read(arr, parts)
+        return SoftCount(read) if is_integral(arr) else read   # an expectation of the integers read
     _check_in_range(parts, jnp.shape(arr))
     return _integer_read(arr, parts)
 
@@ -271,9 +279,16 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     if isinstance(arr, SoftBool) or (isinstance(value, SoftBool) and is_boollike(arr)):
         probs = arr.prob if isinstance(arr, SoftBool) else arr
         return SoftBool(setitem(jnp.asarray(probs, jnp.result_type(probs, float)), path, unwrap(value)))
+    if is_boollike(arr) and is_boollike(value) and any(_is_soft_index(i) for i in parts):
+        probs = jnp.asarray(arr, jnp.result_type(float))   # truth values written at a soft place: probabilities
+        return SoftBool(setitem(probs, path, unwrap(value)))
+    if is_integral(arr) and is_integral(value) and (isinstance(arr, SoftCount) or isinstance(value, EXPECTED)
+                                                    or any(_is_soft_index(i) for i in parts)):
+        return SoftCount(setitem(as_float(arr), path, unwrap(value)))   # integers, one of them expected
+    arr = unwrap(arr)
     parts = _drawn(parts, jnp.shape(arr))
     head = parts if isinstance(head, tuple) else parts[0]
-    value_arr = as_array(value) if isinstance(value, (list, tuple)) else jnp.asarray(unwrap(value))
+    value_arr = jnp.asarray(unwrap(as_array(value) if isinstance(value, (list, tuple)) else value))
     dtype = jnp.result_type(arr, value_arr)
     arr, value_arr = arr.astype(dtype), value_arr.astype(dtype)
     if any(_is_soft_index(i) for i in parts):

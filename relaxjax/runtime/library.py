@@ -4,31 +4,26 @@
 | --- | --- | --- |
 | `math.sqrt`, `exp`, `log` (also with a base), `log2`, `log10`, `hypot`, `fabs`, `pow`, `sin`, `cos`, `tan`, `atan2`, `tanh`, ... | Python | the `jax.numpy` function |
 | `math.isinf`, `isnan`, `isfinite` | Python | `jnp.isinf`, ... (exact) |
-| `math.floor`, `ceil`, `trunc` | Python | exact on the value, an int (no gradient through it, as `int()`) |
+| `math.floor`, `ceil`, `trunc` | Python | as `int()`: exact when hard, the expected rounding when soft (rounding.py) |
 | `jnp.where(c, x, y)`, `np.where` | NumPy | a soft `c` mixes: `p * x + (1 - p) * y` |
 | any other call into a library | as is | loop indices, truth values and positions passed as their plain arrays |
 """
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Callable
 
 import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime import relaxations
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, as_float, is_traced, unwrap
+from relaxjax.runtime.rounding import to_integer
+from relaxjax.runtime.values import MARKERS, SoftBool, as_float, is_traced, unwrap
 
 
 def _log(x: Any, base: Any = math.e) -> Any:
     return jnp.log(as_float(x)) / (jnp.log(as_float(base)) if base != math.e else 1.0)
-
-
-def _to_int(f: Callable) -> Callable:
-    def rounded(x: Any) -> Any:
-        value = jnp.asarray(unwrap(x))
-        return value if jnp.issubdtype(value.dtype, jnp.integer) else f(value).astype(jnp.result_type(int))
-    return rounded
 
 
 _MATH: dict[Any, Callable] = {
@@ -37,7 +32,8 @@ _MATH: dict[Any, Callable] = {
     math.sin: jnp.sin, math.cos: jnp.cos, math.tan: jnp.tan, math.asin: jnp.arcsin, math.acos: jnp.arccos,
     math.atan: jnp.arctan, math.atan2: jnp.arctan2, math.sinh: jnp.sinh, math.cosh: jnp.cosh, math.tanh: jnp.tanh,
     math.isinf: jnp.isinf, math.isnan: jnp.isnan, math.isfinite: jnp.isfinite, math.copysign: jnp.copysign,
-    math.floor: _to_int(jnp.floor), math.ceil: _to_int(jnp.ceil), math.trunc: _to_int(jnp.trunc),
+    math.floor: partial(to_integer, "floor"), math.ceil: partial(to_integer, "ceil"),
+    math.trunc: partial(to_integer, "trunc"),
 }
 
 
@@ -49,14 +45,15 @@ def where(condition: Any, x: Any, y: Any) -> Any:
 
 
 _ARRAY_CALLS: dict[Any, Callable] = {jnp.where: where, np.where: where}
+_ON_MARKERS = {where, *(_MATH[f] for f in (math.floor, math.ceil, math.trunc))}   # given relaxjax's values
 
 
 def plain(x: Any) -> Any:
     """`x` with relaxjax's markers replaced by their arrays (a loop index by its int, a truth value by its
     probability, a position by its expected value), inside lists and tuples too."""
-    if isinstance(x, (BoundedInt, SoftBool, SoftIndex)):
+    if isinstance(x, MARKERS):
         return unwrap(x)
-    if isinstance(x, (list, tuple)) and any(isinstance(v, (BoundedInt, SoftBool, SoftIndex, list, tuple)) for v in x):
+    if isinstance(x, (list, tuple)) and any(isinstance(v, MARKERS + (list, tuple)) for v in x):
         return type(x)(plain(v) for v in x)
     return x
 
@@ -94,7 +91,7 @@ def library_call(func: Any, args: tuple, kwargs: dict) -> Any:
     if replacement is not None:
         func = replacement
     if replacement is not None or _array_library(func):
-        if func is where:
-            return where(*args, **kwargs)
+        if func in _ON_MARKERS:
+            return func(*args, **kwargs)
         return func(*plain(args), **{k: plain(v) for k, v in kwargs.items()})
     return func(*args, **kwargs)

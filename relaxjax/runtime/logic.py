@@ -4,6 +4,7 @@
 | --- | --- | --- | --- |
 | `a < b` (`lt`) | Python | `jnp.less` | `SoftBool(sigmoid(beta * (b - a)))` (the noise's CDF) |
 | `a == b` (`eq`) | Python | `jnp.equal` | `SoftBool(sech(beta * (a - b) / 2) ** 2)` (its density / density at 0) |
+| integers, one an expected count (`SoftCount`) | Python | exact | at half-integers: `k >= c` as `P(k > c - 1/2)`, `k == c` as `P(abs(k - c) < 1/2)` |
 | `p == q` for truth values | Python | `jnp.equal` | `p q + (1 - p)(1 - q)` (`!=`: exclusive or) |
 | `not p` | Python | `~p` | `1 - p` |
 | `p & q`, `p | q`, `p ^ q` | Python | JAX (logical on bools) | `p q`, `p + q - p q`, `p + q - 2 p q` |
@@ -23,14 +24,16 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import context, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import (BoundedInt, SoftBool, Undefined, as_float, is_boollike, is_floating,
-                                     is_static, is_traced, static_bounds, unwrap)
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, Undefined, as_float, is_boollike,
+                                     is_floating, is_integral, is_static, is_traced, static_bounds, unwrap)
 
 
-def _compare(op: Callable, soft: Callable, a: Any, b: Any, same: Any = False) -> Any:
-    """`op(a, b)`; relaxed by `soft`. `same`: whether the two operands are one value (a bool, or a bool
-    array: the same element of one array at run time); there the comparison is exact, since under the
-    relaxation's model each value is perturbed once."""
+def _compare(op: Callable, soft: Callable, a: Any, b: Any, same: Any = False, counted: Callable | None = None) -> Any:
+    """`op(a, b)`; relaxed by `soft`, or by `counted` when both operands are integers one of which is an
+    expectation (a `SoftCount`): integers tie for real, so their comparisons relax at the half-integers.
+    `same`: whether the two operands are one value (a bool, or a bool array: the same element of one
+    array at run time); there the comparison is exact, since under the relaxation's model each value is
+    perturbed once."""
     if isinstance(a, Undefined) or isinstance(b, Undefined):
         (a if isinstance(a, Undefined) else b).fail()
     if is_static(a) and is_static(b):
@@ -40,6 +43,9 @@ def _compare(op: Callable, soft: Callable, a: Any, b: Any, same: Any = False) ->
         exact = op(0, 0)
         if a is b or same is True:
             return exact
+        if counted is not None and (isinstance(a, SoftCount) or isinstance(b, SoftCount)) \
+                and is_integral(a) and is_integral(b):
+            soft = counted
         p = soft(jnp.asarray(unwrap(a)), jnp.asarray(unwrap(b)), opts.beta, opts.dist)
         if same is not False:
             p = jnp.where(same, jnp.asarray(float(exact), p.dtype), p)
@@ -115,24 +121,39 @@ def _plain_index(x: Any) -> bool:
     return is_traced(x) and not is_floating(x) and jnp.ndim(unwrap(x)) == 0
 
 
+def _shifted(half: float, flip: bool) -> Callable:
+    """P(x + half < y) (or, `flip`, P(y + half < x)): a comparison of integers moved to a half-integer."""
+    def p(x: Any, y: Any, beta: Any, dist: Any) -> Any:
+        if flip:
+            x, y = y, x
+        return relaxations.p_less(x + half, y, beta, dist)
+    return p
+
+
 def lt(a: Any, b: Any, same: Any = False) -> Any:
-    """`a < b`; relaxed: P(a < b) = sigmoid(beta * (b - a)); False where `same` (one value)."""
-    return _compare(operator.lt, relaxations.p_less, a, b, same)
+    """`a < b`; relaxed: P(a < b) = sigmoid(beta * (b - a)); False where `same` (one value). Integers one
+    of which is an expected count: `a < b - 1/2`."""
+    return _compare(operator.lt, relaxations.p_less, a, b, same, _shifted(0.5, False))
 
 
 def le(a: Any, b: Any, same: Any = False) -> Any:
-    """`a <= b`; relaxed: the same value as `a < b` (ties are 1/2); True where `same`."""
-    return _compare(operator.le, relaxations.p_less, a, b, same)
+    """`a <= b`; relaxed: the same value as `a < b` (ties are 1/2); True where `same`. Integers one of
+    which is an expected count: `a < b + 1/2`."""
+    return _compare(operator.le, relaxations.p_less, a, b, same, _shifted(-0.5, False))
 
 
 def gt(a: Any, b: Any, same: Any = False) -> Any:
-    """`a > b`; relaxed: sigmoid(beta * (a - b)); False where `same`."""
-    return _compare(operator.gt, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b, same)
+    """`a > b`; relaxed: sigmoid(beta * (a - b)); False where `same`. Integers one of which is an
+    expected count: `a > b + 1/2`."""
+    return _compare(operator.gt, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b, same,
+                    _shifted(0.5, True))
 
 
 def ge(a: Any, b: Any, same: Any = False) -> Any:
-    """`a >= b`; relaxed: the same value as `a > b`; True where `same`."""
-    return _compare(operator.ge, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b, same)
+    """`a >= b`; relaxed: the same value as `a > b`; True where `same`. Integers one of which is an
+    expected count: `a > b - 1/2`."""
+    return _compare(operator.ge, lambda x, y, beta, dist: relaxations.p_less(y, x, beta, dist), a, b, same,
+                    _shifted(-0.5, True))
 
 
 def truth_probability(x: Any) -> Any:
@@ -169,7 +190,7 @@ def eq(a: Any, b: Any, same: Any = False) -> Any:
     special = _truth_values_equal(a, b)
     if special is not None:
         return special
-    return _compare(operator.eq, relaxations.p_equal, a, b, same)
+    return _compare(operator.eq, relaxations.p_equal, a, b, same, relaxations.p_same_integer)
 
 
 def ne(a: Any, b: Any, same: Any = False) -> Any:
@@ -192,6 +213,8 @@ def truth(x: Any) -> Any:
         return x
     if is_static(x):
         return bool(x)
+    if isinstance(x, SoftCount) and jnp.ndim(x.value) == 0:
+        return ne(x, 0)
     x = jnp.asarray(unwrap(x))
     if x.ndim != 0 and x.dtype == jnp.bool_:   # comparisons made element by element (`a == b` of lists)
         _ambiguous(x.shape)

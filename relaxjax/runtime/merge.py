@@ -4,7 +4,8 @@
 | --- | --- | --- |
 | equal static values | that value | that value |
 | truth values (bools, bool arrays, SoftBools) | `where(c, a, b)` | `SoftBool(p * a + (1 - p) * b)` |
-| numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float: ints become expectations) |
+| integers (ints, int arrays, SoftCounts) | `where(c, a, b)` | `SoftCount(p * a + (1 - p) * b)`: an expected integer |
+| other numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float) |
 | lists / tuples of equal length, dicts with the same keys | element by element | element by element |
 | a value and an undefined one | undefined | undefined |
 """
@@ -19,8 +20,8 @@ import jax.numpy as jnp
 from relaxjax.runtime import provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.indexing import as_array
-from relaxjax.runtime.values import (SoftBool, Undefined, as_float, is_boollike, is_number, is_static,
-                                     unwrap)
+from relaxjax.runtime.values import (SoftBool, SoftCount, Undefined, as_float, is_boollike, is_integral,
+                                     is_number, is_static, unwrap)
 
 
 def _same_static(a: Any, b: Any) -> bool:
@@ -62,11 +63,15 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
         return sparse
     if isinstance(test, SoftBool):
         p = test.prob
+        mixed = relaxations.mix(p, as_float(a), as_float(b))
         if is_boollike(a) and is_boollike(b):
-            return SoftBool(relaxations.mix(p, as_float(a), as_float(b)))
-        return relaxations.mix(p, as_float(a), as_float(b))
+            return SoftBool(mixed)
+        return SoftCount(mixed) if is_integral(a) and is_integral(b) else mixed
     if isinstance(a, SoftBool) or isinstance(b, SoftBool):
         return SoftBool(jnp.where(test, as_float(a), as_float(b)))
+    if isinstance(a, SoftCount) or isinstance(b, SoftCount):
+        picked = jnp.where(test, as_float(a), as_float(b))
+        return SoftCount(picked) if is_integral(a) and is_integral(b) else picked
     a, b = unwrap(a), unwrap(b)
     dtype = jnp.result_type(a, b)
     return jnp.where(test, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
@@ -86,12 +91,14 @@ def _merge_written(test: Any, a: Any, b: Any) -> Any:
     at_a = jnp.stack([provenance.value_at(root, writes_a, values_a, p) for p in places])
     at_b = jnp.stack([provenance.value_at(root, writes_b, values_b, p) for p in places])
     merged = merge(test, at_a, at_b)
+    counts = isinstance(merged, SoftCount)   # integers mixed by a soft test: an array of expected counts
+    merged = unwrap(merged)
     unique = all(p.apart(q) for p, q in itertools.combinations(places, 2))
     out = root.astype(merged.dtype).at[tuple(jnp.stack([p.vector for p in places]).T)].set(
         merged, unique_indices=unique, mode="promise_in_bounds" if unique else None)
     if out.dtype == root.dtype:
         provenance.remember(out, root, list(places), list(merged))
-    return out
+    return SoftCount(out) if counts else out
 
 
 def merge_states(test: Any, a: tuple, b: tuple, names: tuple[str, ...]) -> tuple:

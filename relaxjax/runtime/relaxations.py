@@ -48,6 +48,40 @@ def p_equal(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     return dist.density_ratio(beta * difference(a, b))
 
 
+def p_same_integer(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
+    """P(|a - b + e / beta| < 1/2): that integers known by their expectations `a`, `b` are equal (1 as
+    beta grows where a == b). For d = a - b >= 0 it is cdf(beta (1/2 - d)) - cdf(-beta (1/2 + d)); for
+    d < 0 the mirror image (the noise is symmetric), so the CDFs subtracted are small: no cancellation."""
+    d = difference(b, a)   # a - b, ties exact
+    above = dist.cdf(beta * (0.5 - d)) - dist.cdf(-beta * (0.5 + d))
+    below = dist.cdf(beta * (0.5 + d)) - dist.cdf(beta * (d - 0.5))
+    return jnp.where(d >= 0, above, below)
+
+
+ROUNDING_TERMS = 16   # integers summed exactly on each side of a soft value; the rest as an integral
+
+
+def expected_floor(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
+    """E[floor(x + e / beta)]: floor(y) counts the integers k >= 1 below y and subtracts those k <= 0
+    above it, so with m = floor(x), f = x - m it is m + sum_{j >= 1} cdf(beta (f - j)) - sum_{j >= 0}
+    cdf(-beta (f + j)). Sixteen terms on each side are summed; the tails beyond, whose terms vary slowly
+    wherever they matter (a small beta), are their integrals (`dist.cdf_integral`, by the midpoint rule
+    corrected to third order). Smooth in x, 1 per unit on average; an infinite x is itself."""
+    x = jnp.asarray(x)
+    finite = jnp.isfinite(x)
+    safe = jnp.where(finite, x, 0.0)
+    m = jax.lax.stop_gradient(jnp.floor(safe))
+    f = safe - m
+    j = jnp.arange(1, ROUNDING_TERMS + 1, dtype=x.dtype).reshape((-1,) + (1,) * x.ndim)
+    above = jnp.sum(dist.cdf(beta * (f - j)), axis=0)
+    below = jnp.sum(dist.cdf(-beta * (f + j - 1)), axis=0)
+    if dist.cdf_integral is not None:   # the midpoint rule with its first Euler-Maclaurin correction
+        za, zb = beta * (f - ROUNDING_TERMS - 0.5), -beta * (f + ROUNDING_TERMS - 0.5)
+        above = above + dist.cdf_integral(za) / beta - beta * dist.density(za) / 24
+        below = below + dist.cdf_integral(zb) / beta - beta * dist.density(zb) / 24
+    return jnp.where(finite, m + above - below, x)
+
+
 def mix(p: Any, a: Any, b: Any) -> Any:
     """p * a + (1 - p) * b as a float array, exact where p is 0 or 1, also when a or b is infinite.
 

@@ -4,9 +4,10 @@
 - hard traced: JAX integer or bool arrays. Decisions on them are exact.
 - soft traced: floating JAX arrays. Decisions on them are relaxed.
 
-`SoftBool` is a truth value known only as a probability; `BoundedInt` is a traced loop index that knows
-its static range (so `range(n - 1 - i)` has a known largest trip count); `Undefined` stands for a
-variable that has no value on some path.
+`SoftBool` is a truth value known only as a probability; `SoftCount` an integer known only as its
+expectation (a counter that soft `if`s update); `BoundedInt` is a traced loop index that knows its
+static range (so `range(n - 1 - i)` has a known largest trip count); `Undefined` stands for a variable
+that has no value on some path.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 
 def is_traced(x: Any) -> bool:
     """True for JAX arrays (concrete or tracers) and NumPy arrays, the values that are not static."""
-    return isinstance(x, (jax.Array, np.ndarray, np.generic, SoftBool, BoundedInt, SoftIndex))
+    return isinstance(x, (jax.Array, np.ndarray, np.generic) + MARKERS)
 
 
 def is_static(x: Any) -> bool:
@@ -34,7 +35,7 @@ def is_static(x: Any) -> bool:
 
 def is_floating(x: Any) -> bool:
     """True for a traced floating value (soft data in relaxed mode)."""
-    if isinstance(x, (SoftBool, SoftIndex)):
+    if isinstance(x, (SoftBool, SoftIndex, SoftCount)):
         return True
     if isinstance(x, (jax.Array, np.ndarray, np.generic)):
         return jnp.issubdtype(x.dtype, jnp.floating)
@@ -50,16 +51,28 @@ def is_boollike(x: Any) -> bool:
 
 def is_number(x: Any) -> bool:
     """Python numbers (bools included) and numeric arrays."""
-    if isinstance(x, (numbers.Number, SoftBool, BoundedInt, SoftIndex)):
+    if isinstance(x, (numbers.Number,) + MARKERS):
         return True
     return isinstance(x, (jax.Array, np.ndarray, np.generic))
 
 
+def is_integral(x: Any) -> bool:
+    """True for values that hold integers or expectations of integers: Python ints and bools, integer
+    and bool arrays, loop indices, `SoftCount`s and `SoftBool`s (the expectation of a 0/1 value)."""
+    if isinstance(x, (SoftCount, SoftBool, BoundedInt, numbers.Integral)):
+        return True
+    if isinstance(x, (jax.Array, np.ndarray, np.generic)):
+        return not jnp.issubdtype(x.dtype, jnp.inexact)
+    return False
+
+
 def unwrap(x: Any) -> Any:
     """The plain value behind a marker type (`SoftBool` -> probability, `BoundedInt` -> its array,
-    `SoftIndex` -> the expected position)."""
+    `SoftIndex` -> the expected position, `SoftCount` -> the expectation)."""
     if isinstance(x, SoftBool):
         return x.prob
+    if isinstance(x, (SoftCount, HardFloat)):
+        return x.value
     if isinstance(x, SoftIndex):
         return x.expected()
     if isinstance(x, BoundedInt):
@@ -69,11 +82,25 @@ def unwrap(x: Any) -> Any:
     return x
 
 
+_COUNTING = (operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod)
+
+
 def _binary(op, reflected=False):
     def method(self, other):
-        a, b = unwrap(self), unwrap(other)
-        return op(b, a) if reflected else op(a, b)
+        a, b = (other, self) if reflected else (self, other)
+        return arithmetic(op, a, b)
     return method
+
+
+def arithmetic(op: Any, a: Any, b: Any, compute: Any = None) -> Any:
+    """`op(a, b)` (computed by `compute` where given) on the plain values behind markers; a sum,
+    difference, product, floor quotient or remainder of integers one of which is known as its
+    expectation (`SoftCount`, `SoftBool`) is a `SoftCount`: its comparisons know that integers tie."""
+    out = (compute or op)(unwrap(a), unwrap(b))
+    if op in _COUNTING and (isinstance(a, EXPECTED) or isinstance(b, EXPECTED)) \
+            and is_integral(a) and is_integral(b):
+        return SoftCount(out)
+    return out
 
 
 class _NumberLike:
@@ -89,14 +116,15 @@ class _NumberLike:
     __pow__, __rpow__ = _binary(operator.pow), _binary(operator.pow, True)
 
     def __neg__(self):
-        return -unwrap(self)
+        return arithmetic(operator.sub, 0, self)
 
     def __pos__(self):
-        return unwrap(self)
+        return arithmetic(operator.add, 0, self)
 
     def __invert__(self):   # ~x is -1 - x for an int, and so for the expectation of a truth value
         value = unwrap(self)
-        return -1 - value if jnp.issubdtype(jnp.result_type(value), jnp.floating) else ~value
+        return arithmetic(operator.sub, -1, self) if jnp.issubdtype(jnp.result_type(value), jnp.floating) \
+            else ~value
 
     def __jax_array__(self):
         return jnp.asarray(unwrap(self))
@@ -127,6 +155,32 @@ class SoftBool(_NumberLike):
         return f"SoftBool({self.prob!r})"
 
 
+class _Marked(_NumberLike):
+    """A plain array (`value`) marked with what relaxjax knows about it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.value!r})"
+
+
+class SoftCount(_Marked):
+    """An integer known as its expectation (a floating array): a counter that soft `if`s update
+    (`votes += 1`), a sum of truth values, an index moved under soft tests (`lo = mid + 1`).
+
+    Arithmetic with integers keeps the mark; comparisons with integers relax at the half-integers
+    (`k >= 2` as `k > 1.5`), so a count that is exactly 2 passes `k >= 2` at every `beta`.
+    """
+
+
+class HardFloat(_Marked):
+    """A float computed from hard integers alone (`i / 2` of a loop index): hard data, whose comparisons
+    and rounding are exact in every mode. Further arithmetic gives a plain float."""
+
+
 class BoundedInt(_NumberLike):
     """A traced integer with static bounds `lo <= value <= hi` (a loop index over a static range).
 
@@ -150,7 +204,7 @@ class BoundedInt(_NumberLike):
             return self._affine(1, other, self.value + other)
         if isinstance(other, BoundedInt):
             return BoundedInt(self.value + other.value, self.lo + other.lo, self.hi + other.hi)
-        return self.value + unwrap(other)
+        return arithmetic(operator.add, self.value, other)
 
     __radd__ = __add__
 
@@ -159,29 +213,29 @@ class BoundedInt(_NumberLike):
             return self._affine(1, -other, self.value - other)
         if isinstance(other, BoundedInt):
             return BoundedInt(self.value - other.value, self.lo - other.hi, self.hi - other.lo)
-        return self.value - unwrap(other)
+        return arithmetic(operator.sub, self.value, other)
 
     def __rsub__(self, other):
         if _is_static_int(other):
             return self._affine(-1, other, other - self.value)
-        return unwrap(other) - self.value
+        return arithmetic(operator.sub, other, self.value)
 
     def __mul__(self, other):
         if _is_static_int(other):
             return self._affine(other, 0, self.value * other)
-        return self.value * unwrap(other)
+        return arithmetic(operator.mul, self.value, other)
 
     __rmul__ = __mul__
 
     def __floordiv__(self, other):
         if _is_static_int(other) and other > 0:
             return BoundedInt(self.value // other, self.lo // other, self.hi // other)
-        return self.value // unwrap(other)
+        return arithmetic(operator.floordiv, self.value, other)
 
     def __mod__(self, other):
         if _is_static_int(other) and other > 0:
             return BoundedInt(self.value % other, 0, other - 1)
-        return self.value % unwrap(other)
+        return arithmetic(operator.mod, self.value, other)
 
     def __neg__(self):
         return self._affine(-1, 0, -self.value)
@@ -205,6 +259,10 @@ class SoftIndex(_NumberLike):
 
     def __repr__(self):
         return f"SoftIndex({self.weights!r})"
+
+
+MARKERS = (SoftBool, SoftCount, BoundedInt, SoftIndex, HardFloat)   # the types that stand for a plain value
+EXPECTED = (SoftBool, SoftCount)
 
 
 def _is_static_int(x: Any) -> bool:
@@ -256,6 +314,8 @@ class Undefined:
 
 
 jax.tree_util.register_pytree_node(SoftBool, lambda s: ((s.prob,), None), lambda _, c: SoftBool(c[0]))
+jax.tree_util.register_pytree_node(SoftCount, lambda s: ((s.value,), None), lambda _, c: SoftCount(c[0]))
+jax.tree_util.register_pytree_node(HardFloat, lambda s: ((s.value,), None), lambda _, c: HardFloat(c[0]))
 
 
 def float_dtype() -> Any:

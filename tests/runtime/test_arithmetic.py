@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import pytest
 
 from relaxjax.runtime import arithmetic
-from relaxjax.runtime.values import SoftBool
+from relaxjax.runtime.values import SoftBool, SoftCount
 
 BOOLS = (False, True)
 
@@ -38,5 +38,20 @@ def test_other_operands_run_the_operator_as_written():
     assert arithmetic.mul(jnp.asarray([True, False]), x).tolist() == [1.5, 0.0]   # bool with a float
     assert arithmetic.add([1], [2]) == [1, 2] and arithmetic.add("a", "b") == "ab"
     assert arithmetic.neg(jnp.asarray(3)) == -3
-    assert float(arithmetic.add(SoftBool(jnp.asarray(0.25)), SoftBool(jnp.asarray(0.5)))) == 0.75
-    assert float(arithmetic.invert(SoftBool(jnp.asarray(0.25)))) == -1.25   # E[~b] = -1 - P(b)
+    assert float(arithmetic.add(x, SoftBool(jnp.asarray(0.25)))[0]) == 1.75   # a float: no count
+
+
+def test_truth_values_and_counts_add_up_to_expected_counts():
+    p, q = SoftBool(jnp.asarray(0.25)), SoftBool(jnp.asarray(0.5))
+    count = arithmetic.add(p, q)
+    assert isinstance(count, SoftCount) and float(count.value) == 0.75
+    assert float(arithmetic.invert(p).value) == -1.25   # E[~b] = -1 - P(b)
+    for other in (2, jnp.asarray(2), jnp.asarray(True), count):   # integers keep the mark, either side
+        assert isinstance(arithmetic.add(other, count), SoftCount)
+        assert isinstance(arithmetic.sub(count, other), SoftCount)
+        assert isinstance(arithmetic.mul(other, count), SoftCount)
+    assert isinstance(count // 2, SoftCount) and isinstance(-count, SoftCount)
+    for other in (0.5, jnp.asarray(0.5)):   # a float: an expectation of no integer
+        assert not isinstance(arithmetic.add(count, other), SoftCount)
+        assert not isinstance(arithmetic.mul(other, count), SoftCount)
+    assert not isinstance(count / 2, SoftCount)

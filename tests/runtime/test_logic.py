@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import (RelaxError, SoftBool, and_, bitand, bitor, bitxor, eq, ge, gt, is_, is_not, le, lt, ne,
+from relaxjax.runtime import (RelaxError, SoftBool, SoftCount, and_, bitand, bitor, bitxor, eq, ge, gt, is_, is_not, le, lt, ne,
                               not_, options, or_, same_place, truth)
 from relaxjax.runtime.relaxations import p_equal, p_less
 from tests.helpers import x64
@@ -166,3 +166,45 @@ def test_truth_values_compared_with_each_other_agree_or_differ_as_independent_ev
             bitand(p, jnp.asarray(3))
     assert bitand(6, 3) == 2 and bitxor(jnp.asarray(6), 3).tolist() == 5
     assert bitor(jnp.array([True, False]), jnp.array([False, False])).tolist() == [True, False]
+
+
+
+@pytest.mark.parametrize("beta", [0.5, 5.0, 1e3])
+def test_an_expected_count_that_is_an_integer_compares_with_integers_at_half_integers(beta):
+    k = SoftCount(jnp.asarray(2.0))
+    with options(beta=beta):
+        tie, off = float(jax.nn.sigmoid(beta / 2)), float(jax.nn.sigmoid(-beta / 2))   # P(2 > 1.5), P(2 > 2.5)
+        for name, op, want in (("ge", ge, tie), ("le", le, tie), ("gt", gt, off), ("lt", lt, off)):
+            for c in (2, jnp.asarray(2), SoftCount(jnp.asarray(2.0))):
+                np.testing.assert_allclose(op(k, c).prob, want, rtol=1e-6, err_msg=name)
+        np.testing.assert_allclose(eq(k, 2).prob, 2 * tie - 1, rtol=1e-6)   # P(|e| < 1/2)
+        np.testing.assert_allclose(ne(k, 2).prob, 2 * off, rtol=1e-6, atol=1e-15)
+        np.testing.assert_allclose(ge(k, 1).prob, jax.nn.sigmoid(1.5 * beta), rtol=1e-6)
+        np.testing.assert_allclose(gt(k, 2.0).prob, 0.5)   # a float: ties stay 1/2
+        np.testing.assert_allclose(truth(SoftCount(jnp.asarray(0.0))).prob, 2 * off, rtol=1e-6, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+@pytest.mark.parametrize("beta", [1.0, 1e3, 1e8])
+def test_equal_counts_are_stable_and_differentiable_far_from_a_tie(beta, dtype):
+    if dtype == jnp.float64 and not x64():
+        pytest.skip("float64 needs x64")
+    from relaxjax.runtime.relaxations import p_same_integer
+    d = jnp.asarray([-1e30, -1e3, -3.0, -0.5, 0.0, 0.5, 3.0, 1e3, 1e30], dtype)
+    p = p_same_integer(d, jnp.zeros_like(d), beta)
+    g = jax.vmap(jax.grad(lambda x: p_same_integer(x, jnp.zeros_like(x), beta)))(d)
+    assert jnp.all(jnp.isfinite(p)) and jnp.all(jnp.isfinite(g))
+    assert jnp.all((p >= 0) & (p <= 1)) and float(p[4]) == pytest.approx(float(2 * jax.nn.sigmoid(beta / 2) - 1))
+    np.testing.assert_allclose(p, p[::-1], rtol=1e-6)   # symmetric in the difference
+
+
+@pytest.mark.skipif(not x64(), reason="finite differences need float64")
+def test_count_comparisons_match_finite_differences():
+    from relaxjax.runtime.relaxations import p_same_integer
+    for f in (lambda x: ge(SoftCount(x), 2).prob, lambda x: eq(SoftCount(x), 2).prob,
+              lambda x: lt(3, SoftCount(x)).prob, lambda x: p_same_integer(x, 2.0, 1.7)):
+        for x0 in (1.2, 2.0, 2.3, 2.7):
+            with options(beta=1.7):
+                g = jax.grad(f)(x0)
+                fd = (f(x0 + 1e-6) - f(x0 - 1e-6)) / 2e-6
+            np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-9)

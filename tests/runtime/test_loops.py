@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import x64
-from relaxjax.runtime import SoftBool, for_stmt, getitem, gt, if_stmt, lt, options, range_, while_stmt
+from relaxjax.runtime import SoftBool, SoftCount, for_stmt, getitem, gt, if_stmt, lt, options, range_, while_stmt
 
 
 def _count_positive(xs, iterable):
@@ -19,8 +19,9 @@ def test_scanned_and_unrolled_loops_agree_and_counters_become_expectations():
     with options(beta=3.0):
         scanned = _count_positive(xs, range(9))           # a scan: 9 > iteration.UNROLL_MAX
         unrolled = sum(float(jax.nn.sigmoid(3.0 * x)) for x in xs)
-    np.testing.assert_allclose(scanned, unrolled, rtol=1e-5)
-    assert jnp.issubdtype(scanned.dtype, jnp.floating)
+    assert isinstance(scanned, SoftCount)   # an int counter becomes an expected count, in the carry too
+    np.testing.assert_allclose(scanned.value, unrolled, rtol=1e-5)
+    assert jnp.issubdtype(scanned.value.dtype, jnp.floating)
 
 
 def test_a_dependent_range_is_masked_at_its_largest_trip_count():
@@ -77,7 +78,8 @@ def test_while_bool_flag_becomes_a_probability():
     with options(beta=2.0):
         flag = SoftBool(jnp.asarray(0.5))
         out = while_stmt(lambda f, k: f, lambda f, k: (False, k + 1), (flag, 0), ("f", "k"))
-    np.testing.assert_allclose(out[1], 0.5)   # one more step with probability 1/2
+    assert isinstance(out[1], SoftCount)
+    np.testing.assert_allclose(out[1].value, 0.5)   # one more step with probability 1/2
 
 
 @pytest.mark.skipif(not x64(), reason="finite differences need float64")

@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.runtime import RelaxError, SoftBool, Undefined, UndefinedVariableError, getitem, merge, setitem
+from relaxjax.runtime import RelaxError, SoftBool, SoftCount, Undefined, UndefinedVariableError, getitem, merge, setitem
 from relaxjax.runtime.carry import join, spec_of
 from relaxjax.runtime.relaxations import mix
 from relaxjax.runtime.trace import maybe_skipped
@@ -17,11 +17,14 @@ def test_equal_static_values_stay_static():
     assert merge(P, 3, 3) == 3 and isinstance(merge(P, 3, 3), int)
 
 
-def test_soft_merge_of_bools_is_a_softbool_and_of_ints_a_float_expectation():
+def test_soft_merge_of_bools_is_a_softbool_and_of_ints_an_expected_count():
     b = merge(P, True, False)
     assert isinstance(b, SoftBool) and float(b.prob) == 0.25
     n = merge(P, 4, 0)
-    assert jnp.issubdtype(n.dtype, jnp.floating) and float(n) == 1.0
+    assert isinstance(n, SoftCount) and jnp.issubdtype(n.value.dtype, jnp.floating) and float(n.value) == 1.0
+    assert isinstance(merge(P, n, jnp.asarray(3)), SoftCount)   # a count stays a count
+    assert isinstance(merge(jnp.asarray(True), n, 2), SoftCount)   # under a hard test too
+    assert not isinstance(merge(P, n, 0.5), SoftCount)   # with a float: an expectation of no integer
 
 
 def test_hard_merge_selects_and_keeps_integer_dtype():
@@ -58,6 +61,15 @@ def test_join_widens_int_to_float_and_bool_to_softbool():
     assert join(spec_of(Undefined("t")), spec_of(jnp.asarray(1)))[0] == "array"
 
 
+def test_join_keeps_expected_counts_apart_from_floats():
+    count = SoftCount(jnp.asarray(0.5))
+    assert join(spec_of(0), spec_of(count))[0] == "count"
+    assert join(spec_of(0), spec_of(P))[0] == "count"   # an int that takes a truth value counts
+    assert join(spec_of(count), spec_of(jnp.asarray(2)))[0] == "count"
+    assert join(spec_of(count), spec_of(0.5))[0] == "array"
+    assert join(spec_of(count), spec_of(P))[2] == jnp.result_type(float)
+
+
 def test_join_rejects_shape_changes():
     with pytest.raises(RelaxError, match="shape"):
         join(spec_of(jnp.zeros(2)), spec_of(jnp.zeros(3)), "a")
@@ -79,7 +91,8 @@ def test_merging_an_array_with_a_few_writes_equals_the_full_merge():
     assert merge(jnp.asarray(False), swapped, base).tolist() == base.tolist()
     ints = jnp.array([1, 2, 3])
     out = merge(P, setitem(ints, (0,), 5), ints)   # an int array merged softly becomes an expectation
-    np.testing.assert_allclose(out, [0.25 * 5 + 0.75, 2.0, 3.0], rtol=1e-6)
+    assert isinstance(out, SoftCount)   # of integers: an array of expected counts
+    np.testing.assert_allclose(out.value, [0.25 * 5 + 0.75, 2.0, 3.0], rtol=1e-6)
     assert jnp.issubdtype(out.dtype, jnp.floating)
 
 

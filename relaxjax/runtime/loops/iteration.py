@@ -20,7 +20,7 @@ from relaxjax.runtime import context, unfinished
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import Window, getitem
 from relaxjax.runtime.trace import STATE
-from relaxjax.runtime.values import BoundedInt, SoftBool, Undefined, is_floating, is_static, static_bounds, unwrap
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, Undefined, is_floating, is_static, static_bounds, unwrap
 
 UNROLL_MAX = 1   # a static range of at most this many steps runs as a Python loop
 
@@ -42,12 +42,15 @@ class TracedRange:
 
 
 def range_(*args: Any) -> Any:
-    """`range(...)`: a Python range for static bounds, a `TracedRange` for hard traced ones."""
+    """`range(...)`: a Python range for static bounds, a `TracedRange` for hard traced ones (an expected
+    count, rounded to the nearest integer)."""
     for a in args:
         if isinstance(a, Undefined):
             a.fail()
     if all(is_static(a) for a in args):
         return range(*args)
+    # an expected count as a bound: the loop runs exactly to its nearest integer (no gradient through it)
+    args = tuple(jnp.round(a.value).astype(int) if isinstance(a, SoftCount) else a for a in args)
     if any(is_floating(a) for a in args):
         raise RelaxError("a loop bound depends on soft (floating) data; loop bounds must be static or "
                          "hard integers. Loop over a static bound and skip iterations with `if` instead")
@@ -201,7 +204,8 @@ def _scan_plan(iterable: Any) -> tuple[Any, Callable[[Any], Any], int] | None:
         arr = jnp.asarray(unwrap(iterable))
         if arr.ndim == 0:
             raise TypeError("iteration over a 0-d array")
-        return arr, lambda x: x, arr.shape[0]
+        kind = type(iterable) if isinstance(iterable, (SoftBool, SoftCount)) else None   # items of the same kind
+        return arr, (lambda x: kind(x)) if kind else (lambda x: x), arr.shape[0]
     if isinstance(iterable, Enumerate):
         inner = _scan_plan(iterable.iterable)
         if inner is None:
@@ -228,7 +232,7 @@ def _python_items(iterable: Any) -> Any:
         return builtins.enumerate(_python_items(iterable.iterable), iterable.start)
     if isinstance(iterable, Zip):
         return builtins.zip(*map(_python_items, iterable.iterables))
-    if isinstance(iterable, (jax.Array, SoftBool)):
+    if isinstance(iterable, (jax.Array, SoftBool, SoftCount)):
         return [getitem(iterable, k) for k in range(jnp.shape(unwrap(iterable))[0])]
     return iterable
 

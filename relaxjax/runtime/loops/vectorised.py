@@ -40,7 +40,7 @@ from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
 from relaxjax.runtime.loops.iteration import IterationSpace
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.trace import maybe_skipped
-from relaxjax.runtime.values import BoundedInt, SoftBool, is_number, is_static, unwrap
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, is_integral, is_number, is_static, unwrap
 
 EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
 
@@ -139,9 +139,11 @@ class Independent:
                         isinstance(v, SoftBool) for v in slots.values)):
                     raise Declined("a slot became a probability")   # setitem makes a bool array a SoftBool array
                 new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
+            counted.update(n for n in self.accumulators if isinstance(out[index[n]], SoftCount))
             return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
 
         seen: list = []
+        counted: set = set()   # accumulators whose steps add expected counts
         reads, fed = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None for c in offsets],
                                   positions)
         look_for = [b for b, offsets in self.reads if offsets is None and feedable(b) is not None]
@@ -169,7 +171,9 @@ class Independent:
         for name, steps in zip(self.accumulators, increments):
             if active is not None:
                 steps = jnp.where(active.reshape((-1,) + (1,) * (steps.ndim - 1)), steps, jnp.zeros_like(steps))
-            result[index[name]] = _fold(state[index[name]], steps)
+            total = _fold(state[index[name]], steps)
+            counts = name in counted and is_integral(state[index[name]])
+            result[index[name]] = SoftCount(unwrap(total)) if counts else total
         return tuple(result)
 
 
