@@ -1,0 +1,391 @@
+"""The README's statements about behaviour, one test per statement, named after the README section that
+makes it (`test_<section>__<statement>`), so that the text cannot drift from the code. The README's
+code blocks run in test_readme.py; these pin its prose."""
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from relaxjax import ConversionError, RelaxError, relax
+from tests.helpers import x64
+
+BETA = 1.7
+REL = 1e-6 if x64() else 2e-5
+s = jax.nn.sigmoid
+
+
+def approx(value):
+    return pytest.approx(value, rel=REL, abs=1e-7)
+
+
+def p(fn, *args, beta=BETA, **kwargs):
+    """The relaxed result of `fn` as floats."""
+    out = relax(fn, beta=beta, **kwargs)(*args)
+    return np.asarray(out, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- "What a relaxed program computes": the table
+def less(a, b):
+    return 1.0 if a < b else 0.0
+
+
+def less_equal(a, b):
+    return 1.0 if a <= b else 0.0
+
+
+def equal(a, b):
+    return 1.0 if a == b else 0.0
+
+
+def logic(a, b):
+    return (1.0 if not a > 0 else 0.0), (1.0 if a > 0 and b > 0 else 0.0), (1.0 if a > 0 or b > 0 else 0.0)
+
+
+def truth_values_compared(a, b):
+    return (1.0 if (a > 0) == (b > 0) else 0.0), (1.0 if (a > 0) != (b > 0) else 0.0)
+
+
+def bitwise(a, b):
+    return [1.0 if (a > 0) & (b > 0) else 0.0, 1.0 if (a > 0) | (b > 0) else 0.0, 1.0 if (a > 0) ^ (b > 0) else 0.0]
+
+
+def branch(a, x, y):
+    if a > 0:
+        v = x
+    else:
+        v = y
+    return v, (x if a > 0 else y)
+
+
+def early_return(a, x, y):
+    if a > 0:
+        return x
+    return y
+
+
+def first_above(a, t):
+    for i in range(len(a)):
+        if a[i] > t:
+            return i
+    return -1
+
+
+def number_as_truth(x):
+    return 1.0 if x else 0.0
+
+
+def in_list(a, x):
+    return 1.0 if x in a else 0.0
+
+
+def absolute(x):
+    return abs(x)
+
+
+def two_min(a, b):
+    return min(a, b)
+
+
+def read_at(a, i):
+    return a[i]
+
+
+def write_at(a, i, v):
+    a[i] = v
+    return a
+
+
+def test_what_a_relaxed_program_computes__comparisons_are_sigmoids_and_ties_are_one_half():
+    assert p(less, 0.3, 1.1) == approx(float(s(BETA * 0.8)))
+    assert p(less, 0.7, 0.7) == approx(0.5) and p(less_equal, 0.7, 0.7) == approx(0.5)
+    assert p(equal, 0.3, 1.1) == approx(float(1 / jnp.cosh(BETA * 0.4) ** 2))
+    assert p(equal, 0.7, 0.7) == approx(1.0)
+
+
+def test_what_a_relaxed_program_computes__not_and_or_are_independent_events():
+    pa, pb = float(s(BETA * 0.4)), float(s(BETA * -0.9))
+    np.testing.assert_allclose(p(logic, 0.4, -0.9), [1 - pa, pa * pb, pa + pb - pa * pb], rtol=REL)
+
+
+def test_what_a_relaxed_program_computes__truth_values_compared_agree_or_differ():
+    pa, pb = float(s(BETA * 0.4)), float(s(BETA * -0.9))
+    agree = pa * pb + (1 - pa) * (1 - pb)
+    np.testing.assert_allclose(p(truth_values_compared, 0.4, -0.9), [agree, 1 - agree], rtol=REL)
+    np.testing.assert_allclose(p(bitwise, 0.4, -0.9), [pa * pb, pa + pb - pa * pb, pa + pb - 2 * pa * pb], rtol=REL)
+
+
+def test_what_a_relaxed_program_computes__if_and_conditional_expressions_mix_by_the_probability():
+    q = float(s(BETA * 0.3))
+    np.testing.assert_allclose(p(branch, 0.3, 2.0, -1.0), [q * 2 - (1 - q)] * 2, rtol=REL)
+    assert p(early_return, 0.3, 2.0, -1.0) == approx(q * 2 - (1 - q))
+
+
+def test_what_a_relaxed_program_computes__return_inside_a_loop_gives_the_expected_first_index():
+    a = [0.1, 0.9, 0.8]
+    q = [float(s(BETA * (v - 0.5))) for v in a]
+    first = [q[0], (1 - q[0]) * q[1], (1 - q[0]) * (1 - q[1]) * q[2]]
+    want = sum(i * w for i, w in enumerate(first)) - (1 - sum(first))
+    assert p(first_above, jnp.asarray(a), 0.5) == approx(want)
+
+
+def test_what_a_relaxed_program_computes__a_number_as_truth_value_means_not_zero():
+    assert p(number_as_truth, 0.4) == approx(1 - float(1 / jnp.cosh(BETA * 0.2) ** 2))
+
+
+def test_what_a_relaxed_program_computes__in_is_any_equal():
+    a = [0.2, 1.0]
+    eqs = [float(1 / jnp.cosh(BETA * (v - 0.5) / 2) ** 2) for v in a]
+    assert p(in_list, jnp.asarray(a), 0.5) == approx(1 - (1 - eqs[0]) * (1 - eqs[1]))
+
+
+def test_what_a_relaxed_program_computes__min_and_abs_are_the_if_forms():
+    q = float(s(BETA * (2.0 - 0.5)))   # P(0.5 < 2.0)
+    assert p(two_min, 0.5, 2.0) == approx(q * 0.5 + (1 - q) * 2.0)
+    assert p(absolute, -0.6) == approx(-0.6 * math.tanh(BETA * -0.6 / 2))
+
+
+def test_what_a_relaxed_program_computes__a_soft_index_reads_and_writes_by_rounding_weights():
+    a = jnp.asarray([1.0, 2.0, 4.0])
+    i = 0.8
+    w = np.array([s(BETA * (0.5 - i)), s(BETA * (1.5 - i)) - s(BETA * (0.5 - i)), 1 - s(BETA * (1.5 - i))])
+    assert p(read_at, a, i) == approx(float(w @ np.asarray(a)))
+    np.testing.assert_allclose(p(write_at, a, i, 9.0), w * 9.0 + (1 - w) * np.asarray(a), rtol=REL)
+
+
+# ---------------------------------------------------------------- "What a relaxed program computes": consequences
+def count_above(a, t):
+    count = 0
+    for x in a:
+        if x > t:
+            count += 1
+    return count
+
+
+def count_keeps_its_mark(a, t):
+    count = count_above(a, t)
+    return (1.0 if min(count, 5) >= 2 else 0.0, 1.0 if abs(count) >= 2 else 0.0, 1.0 if int(count) >= 2 else 0.0,
+            1.0 if round(count) >= 2 else 0.0, 1.0 if count / 1 >= 2 else 0.0, 1.0 if count + 0.0 >= 2 else 0.0)
+
+
+def loop_to_count(a, t):
+    total = 0.0
+    for i in range(count_above(a, t)):
+        total += a[i]
+    return total
+
+
+def self_and_twins(a):
+    return (1.0 if a[0] < a[0] else 0.0), (1.0 if a[0] < a[1] else 0.0)
+
+
+def relax_from_infinity(x):
+    best = math.inf
+    if x < best:
+        best = x
+    return best, min(math.inf, x)
+
+
+def uncertain_infinity(x):
+    d = 1.0
+    if x > 0:
+        d = math.inf
+    return d
+
+
+def test_what_a_relaxed_program_computes__a_count_is_an_expected_integer_that_ties_as_integers_do():
+    a = jnp.asarray([2.0, 3.0, -1.0])   # two above 0.5, clearly
+    tie = float(s(1e3 / 2))
+    assert p(count_keeps_its_mark, a, 0.5, beta=1e3).tolist()[:4] == [approx(tie)] * 4   # min, abs, int, round
+    np.testing.assert_allclose(p(count_keeps_its_mark, a, 0.5, beta=1e3)[4:], 0.5, atol=1e-9)   # a float: 1/2
+    assert p(loop_to_count, a, 0.5, beta=3.0) == approx(5.0)   # range(count): to its nearest integer
+
+
+def test_what_a_relaxed_program_computes__a_value_compared_with_itself_is_exact_and_equal_twins_tie():
+    assert p(self_and_twins, jnp.asarray([0.5, 0.5]), beta=1e6).tolist() == [0.0, 0.5]
+
+
+def test_what_a_relaxed_program_computes__certain_decisions_select_infinities_exactly_with_finite_gradients():
+    assert p(relax_from_infinity, 0.3).tolist() == [approx(0.3)] * 2
+    assert p(uncertain_infinity, 0.3) == math.inf
+    assert p(uncertain_infinity, -math.inf) == 1.0
+    g = jax.grad(lambda x: relax(relax_from_infinity, beta=BETA)(x)[1])(0.3)
+    assert float(g) == 1.0
+    assert bool(jnp.isfinite(jax.grad(lambda x: relax(uncertain_infinity, beta=BETA)(x))(0.3)))
+
+
+def tax(income, rates):
+    edges = [0.0, 10000.0, 40000.0, math.inf]
+    total = 0.0
+    for k in range(3):
+        if income > edges[k + 1]:   # certainly not taken for the top bracket: its width is infinite
+            total += (edges[k + 1] - edges[k]) * rates[k]
+        elif income > edges[k]:
+            total += (income - edges[k]) * rates[k]
+    return total
+
+
+def tax_scanned(income, rates, edges):
+    total = 0.0
+    for k in range(len(rates)):
+        if income > edges[k + 1]:
+            total += (edges[k + 1] - edges[k]) * rates[k]
+        elif income > edges[k]:
+            total += (income - edges[k]) * rates[k]
+    return total
+
+
+def test_what_a_relaxed_program_computes__an_infinite_value_in_a_branch_certainly_not_taken_passes_no_nan():
+    rates = jnp.asarray([0.1, 0.2, 0.4])
+    assert float(relax(tax, beta=1.0)(25000.0, rates)) == approx(tax(25000.0, [0.1, 0.2, 0.4]))
+    g = jax.grad(lambda r: relax(tax, beta=1.0)(25000.0, r))(rates)
+    np.testing.assert_allclose(g, [10000.0, 15000.0, 0.0], rtol=REL)
+    edges = jnp.asarray([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, jnp.inf])   # a scan reads the edges
+    rates = jnp.linspace(0.1, 1.0, 10)
+    g = jax.grad(lambda r: relax(tax_scanned, beta=1.0)(4.5, r, edges))(rates)
+    assert bool(jnp.all(jnp.isfinite(g)))
+    h = jax.hessian(lambda x: relax(tax, beta=1.0)(x, rates[:3]))(25000.0)   # higher derivatives too
+    assert bool(jnp.isfinite(h))
+
+
+def promote(a):
+    a[0] = 0.5
+    return a
+
+
+def aliased(a):
+    row = [0.0, 0.0]
+    d = [row, row]
+    d[0][0] = a[0]
+    return d
+
+
+def past_the_end(a):
+    return a[len(a)]
+
+
+def guarded_past_the_end(a, x):
+    i = len(a) - 1
+    if x > 0 and a[i] > x:
+        return a[i]
+    return x
+
+
+def test_what_a_relaxed_program_computes__lists_are_values_and_aliasing_is_refused_at_conversion():
+    a = jnp.asarray([1.0, 2.0])
+    relax(write_at)(a, 0, 5.0)
+    assert a.tolist() == [1.0, 2.0]   # the caller's array is never modified
+    assert relax(promote, mode="hard")(jnp.asarray([1, 2])).tolist() == [0.5, 2.0]   # float into int: promoted
+    with pytest.raises(ConversionError, match=r"test_readme_claims.py:\d+: 'row' is bound by `d = \[row, row\]`"):
+        relax(aliased)(a)
+
+
+def test_what_a_relaxed_program_computes__an_index_known_out_of_range_is_indexerror():
+    with pytest.raises(IndexError):
+        relax(past_the_end, mode="hard")(jnp.asarray([1.0, 2.0]))
+
+
+# ---------------------------------------------------------------- "Supported Python"
+def power(i):
+    out = 0.0
+    for k in range(i):
+        out += 2 ** (k - 1)
+    return out
+
+
+def is_flags(a):
+    done = a > 0
+    return (1.0 if done is True else 0.0), (1.0 if done is not False else 0.0), (1.0 if done is False else 0.0)
+
+
+def chained(a, lo, hi):
+    return 1.0 if lo <= a < hi else 0.0
+
+
+def sort_soft(a):
+    a.sort()
+    return a
+
+
+def loop_bound_from_data(a):
+    total = 0.0
+    for i in range(a[0]):
+        total += 1.0
+    return total
+
+
+def test_supported_python__power_follows_pythons_types():
+    assert float(relax(power, mode="hard")(3)) == power(3) == 3.5
+
+
+def test_supported_python__is_true_and_is_false_on_truth_values():
+    q = float(s(BETA * 0.4))
+    np.testing.assert_allclose(p(is_flags, 0.4), [q, q, 1 - q], rtol=REL)
+
+
+def test_supported_python__chained_comparisons_are_their_and():
+    assert p(chained, 0.5, 0.0, 1.0) == approx(float(s(BETA * 0.5) * s(BETA * 0.5)))
+
+
+def test_supported_python__sorting_soft_data_is_an_error_and_exact_in_hard_mode():
+    assert relax(sort_soft, mode="hard")(jnp.asarray([3.0, 1.0])).tolist() == [1.0, 3.0]
+    with pytest.raises(RelaxError, match="sort"):
+        relax(sort_soft)(jnp.asarray([3.0, 1.0]))
+
+
+def test_supported_python__a_loop_bound_on_soft_data_is_an_error_naming_the_line():
+    with pytest.raises(RelaxError, match="loop bound"):
+        relax(loop_bound_from_data)(jnp.asarray([3.0, 1.0]))
+
+
+# ---------------------------------------------------------------- "Options"
+def test_options__beta_must_be_positive_and_max_iter_at_least_one():
+    with pytest.raises(ValueError):
+        relax(less, beta=0.0)
+    with pytest.raises(ValueError):
+        relax(less, max_iter=0)
+
+
+@pytest.mark.skipif(not x64(), reason="compared to float64 precision")
+def test_hard_mode__equals_cpython_in_float64():
+    a = [0.3, -1.2, 0.8]
+    assert float(relax(first_above, mode="hard")(jnp.asarray(a), 0.5)) == first_above(a, 0.5)
+
+
+# ---------------------------------------------------------------- "Straight-through" and "mode=\"sampled\""
+def test_straight_through__hard_values_with_the_relaxed_derivatives_and_counts_as_floats():
+    a = jnp.asarray([2.0, 3.0, -1.0])
+    st = relax(count_above, mode="straight_through", beta=BETA)
+    out = st(a, 0.5)
+    assert jnp.issubdtype(out.dtype, jnp.floating) and float(out) == 2.0
+    smooth = jax.grad(lambda x: relax(count_above, beta=BETA)(x, 0.5))(a)
+    np.testing.assert_allclose(jax.grad(lambda x: st(x, 0.5))(a), smooth, rtol=REL)
+
+
+def test_the_true_expectation__sampled_mode_averages_draws_of_each_decision():
+    q = float(s(BETA * 0.3))
+    sampled = relax(branch, beta=BETA, mode="sampled", samples=20000)
+    v, _ = sampled(0.3, 1.0, 0.0, key=jax.random.key(0))
+    assert abs(float(v) - q) < 0.02   # the mean of Bernoulli(q) draws
+    with pytest.raises(Exception):
+        relax(branch, mode="sampled")(0.3, 1.0, 0.0)   # a key is required
+
+
+# ---------------------------------------------------------------- "When something is wrong"
+def takes_beta(a, beta):
+    return a
+
+
+def test_when_something_is_wrong__arguments_are_checked_before_tracing_naming_the_argument():
+    with pytest.raises(TypeError, match=r"absolute\(\): argument x is complex\d+ array"):
+        relax(absolute)(jnp.asarray([1j]))
+    with pytest.raises(TypeError, match="absolute"):
+        relax(absolute)(1.0, 2.0)   # does not fit the signature
+    with pytest.raises(TypeError):
+        relax(absolute)(0.5, beta="high")
+
+
+def test_options__a_parameter_called_beta_is_rejected():
+    with pytest.raises(Exception, match="beta"):
+        relax(takes_beta)(1.0, 2.0)
