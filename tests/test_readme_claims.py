@@ -389,3 +389,27 @@ def test_when_something_is_wrong__arguments_are_checked_before_tracing_naming_th
 def test_options__a_parameter_called_beta_is_rejected():
     with pytest.raises(Exception, match="beta"):
         relax(takes_beta)(1.0, 2.0)
+
+
+# ---------------------------------------------------------------- "More of the Python algorithms": integer arithmetic
+def halves(a):
+    out = 0.0
+    for i in range(len(a)):
+        out += a[int(i / 2)] + (1.0 if i / 2 >= 1 else 0.0)
+    return out
+
+
+def whole_buckets(x, w):
+    return int(x // w), int(x), round(x)
+
+
+def test_more_of_the_python_algorithms__a_quotient_of_hard_integers_stays_hard():
+    a = [0.5, 2.0, -1.0, 4.0]
+    assert p(halves, jnp.asarray(a), beta=0.5) == approx(halves(a))   # exact at any beta
+
+
+def test_more_of_the_python_algorithms__soft_rounding_is_expected_and_floor_division_is_its_integer():
+    assert p(whole_buckets, 2.3, 0.5, beta=1e3).tolist() == [4.0, approx(2.0), approx(2.0)]
+    assert p(whole_buckets, 2.5, 1.0, beta=1e3)[2] == approx(2.5)   # on a jump: the average of its sides
+    g = jax.grad(lambda x: relax(whole_buckets, beta=2.0)(x, 0.5)[1])(2.3)
+    assert float(g) > 0 and float(jax.grad(lambda x: relax(whole_buckets, beta=2.0)(x, 0.5)[0])(2.3)) == 0.0
