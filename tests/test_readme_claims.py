@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax import ConversionError, RelaxError, relax
+from relaxjax import ConversionError, RelaxError, relax, sharp
 from tests.helpers import x64
 
 BETA = 1.7
@@ -266,10 +266,9 @@ def past_the_end(a):
 
 
 def guarded_past_the_end(a, x):
-    i = len(a) - 1
-    if x > 0 and a[i] > x:
-        return a[i]
-    return x
+    if x > 0 and a[len(a)] > x:   # some runs skip the read: clamped, as JAX does
+        return 1.0
+    return 0.0
 
 
 def test_what_a_relaxed_program_computes__lists_are_values_and_aliasing_is_refused_at_conversion():
@@ -284,6 +283,7 @@ def test_what_a_relaxed_program_computes__lists_are_values_and_aliasing_is_refus
 def test_what_a_relaxed_program_computes__an_index_known_out_of_range_is_indexerror():
     with pytest.raises(IndexError):
         relax(past_the_end, mode="hard")(jnp.asarray([1.0, 2.0]))
+    assert float(relax(guarded_past_the_end, mode="hard")(jnp.asarray([1.0, 2.0]), 1.5)) == 1.0   # a[1]: 2.0 > 1.5
 
 
 # ---------------------------------------------------------------- "Supported Python"
@@ -413,3 +413,33 @@ def test_more_of_the_python_algorithms__soft_rounding_is_expected_and_floor_divi
     assert p(whole_buckets, 2.5, 1.0, beta=1e3)[2] == approx(2.5)   # on a jump: the average of its sides
     g = jax.grad(lambda x: relax(whole_buckets, beta=2.0)(x, 0.5)[1])(2.3)
     assert float(g) > 0 and float(jax.grad(lambda x: relax(whole_buckets, beta=2.0)(x, 0.5)[0])(2.3)) == 0.0
+
+
+# ---------------------------------------------------------------- "Noise distributions", "One comparison at its own beta"
+def two_sorted(a, b):
+    if a > b:
+        a, b = b, a
+    return a, b, (1.0 if a == b else 0.0)
+
+
+def clipped(x, limit):
+    if sharp(x > limit, beta=50.0):
+        x = limit
+    return x
+
+
+def test_noise_distributions__comparisons_take_the_cdf_and_equality_the_density_ratio():
+    from jax.scipy.special import ndtr
+    out = p(two_sorted, 0.7, 0.2, dist="gaussian")
+    q = float(ndtr(BETA * 0.5))   # P(0.7 > 0.2)
+    assert out[0] == approx(q * 0.2 + (1 - q) * 0.7)
+    assert out[2] == approx(math.exp(-0.5 * (BETA * (q * 0.2 + (1 - q) * 0.7 - (q * 0.7 + (1 - q) * 0.2))) ** 2))
+    with pytest.raises(ValueError, match="logistic"):
+        relax(two_sorted, dist="uniform")
+
+
+def test_one_comparison_at_its_own_beta__sharp_is_the_expression_in_python_and_hard_mode():
+    assert clipped(3.0, 1.0) == 1.0
+    assert float(relax(clipped, mode="hard")(0.5, 1.0)) == 0.5
+    q = float(s(50.0 * 0.1))   # the clip at beta 50, whatever the function's beta
+    assert p(clipped, 1.1, 1.0, beta=0.1) == approx(q * 1.0 + (1 - q) * 1.1)
