@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
-from jax.scipy.special import ndtr
+from jax.scipy.special import ndtr, ndtri
 
 _LOG4 = math.log(4.0)
 
@@ -35,6 +35,8 @@ class Distribution:
     the quotient exists. `cdf_integral(z)` is the integral of `cdf` from -inf to z, which the expected
     rounding of a soft value (`floor`, `int()`, `round()`) uses for its far tails at a small beta; without
     it those tails are left out (a heavy-tailed noise such as the Cauchy has no expected rounding).
+    `quantile(u)` (the inverse of `cdf`) lets mode "sampled" draw the noise of a rounding; without it
+    rounding is exact in that mode.
     """
 
     name: str
@@ -42,6 +44,7 @@ class Distribution:
     density: Callable[[Any], Any]
     ratio: Callable[[Any], Any] | None = None
     cdf_integral: Callable[[Any], Any] | None = None
+    quantile: Callable[[Any], Any] | None = None
 
     def density_ratio(self, z: Any) -> Any:
         """`density(z) / density(0)`: 1 at z = 0 (a relaxed `a == b` at a tie)."""
@@ -72,13 +75,13 @@ def _laplace_cdf(z: Any) -> Any:
 
 
 LOGISTIC = Distribution("logistic", jax.nn.sigmoid, lambda z: jax.nn.sigmoid(z) * jax.nn.sigmoid(-z),
-                        _logistic_ratio, jax.nn.softplus)
+                        _logistic_ratio, jax.nn.softplus, lambda u: jnp.log(u) - jnp.log1p(-u))
 GAUSSIAN = Distribution("gaussian", ndtr, lambda z: jnp.exp(-0.5 * z * z) / jnp.sqrt(2 * jnp.pi),
-                        lambda z: jnp.exp(-0.5 * z * z), _gaussian_cdf_integral)
+                        lambda z: jnp.exp(-0.5 * z * z), _gaussian_cdf_integral, ndtri)
 CAUCHY = Distribution("cauchy", lambda z: 0.5 + jnp.arctan(z) / jnp.pi, lambda z: 1.0 / (jnp.pi * (1.0 + z * z)),
-                      lambda z: 1.0 / (1.0 + z * z))
+                      lambda z: 1.0 / (1.0 + z * z), None, lambda u: jnp.tan(jnp.pi * (u - 0.5)))
 LAPLACE = Distribution("laplace", _laplace_cdf, lambda z: 0.5 * jnp.exp(-jnp.abs(z)), lambda z: jnp.exp(-jnp.abs(z)),
-                       _laplace_cdf_integral)
+                       _laplace_cdf_integral, lambda u: -jnp.sign(u - 0.5) * jnp.log1p(-2 * jnp.abs(u - 0.5)))
 
 BUILTIN = {d.name: d for d in (LOGISTIC, GAUSSIAN, CAUCHY, LAPLACE)}
 

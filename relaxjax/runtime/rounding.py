@@ -10,8 +10,8 @@
 The relaxed rounding is what a comparison with each integer gives: `floor(x)` counts the integers at or
 below `x + e / beta` (relaxations.expected_floor); `ceil(x)` is `-floor(-x)`, `trunc(x)` adds `P(x + e <
 0)` to the floor, and `round(x)` is `floor(x + 1/2)` (Python's halves to even have probability 0). It is
-smooth, converges to the exact rounding as beta grows, and passes gradients. In mode "sampled" rounding
-is exact (no noise is drawn for it).
+smooth, converges to the exact rounding as beta grows, and passes gradients. In mode "sampled" the
+value is perturbed by drawn noise and rounded exactly, whose mean is that expectation.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, relaxations
+from relaxjax.runtime import context, relaxations, sampling
 from relaxjax.runtime.values import BoundedInt, HardFloat, SoftCount, SoftIndex, is_static, unwrap
 
 _PYTHON: dict[str, Callable] = {"floor": math.floor, "ceil": math.ceil, "trunc": math.trunc, "round": builtins.round}
@@ -51,6 +51,8 @@ def to_integer(kind: str, x: Any) -> Any:
     if not jnp.issubdtype(value.dtype, jnp.floating):
         return value.astype(jnp.result_type(int))   # a bool or an int array: exact
     opts = context.current()
+    if opts.sampled and opts.dist.quantile is not None and not isinstance(x, HardFloat):
+        value = sampling.draw_noise(value, opts.beta, opts.dist)   # the perturbed value, rounded exactly
     if opts.hard or opts.sampled or isinstance(x, HardFloat):
         return _EXACT[kind](value).astype(jnp.result_type(int))
     return SoftCount(_relaxed(kind, value, opts.beta, opts.dist))

@@ -11,6 +11,7 @@ expectation the closed form approximates:
 | `a < b` (and `<=`, `>`, `>=`) | True with probability cdf(beta * (b - a)): `a` perturbed by fresh noise |
 | `a == b` | True with the relaxed value (the noise's density ratio) |
 | `abs(x)` | `x` or `-x`, by a drawn `x > 0` |
+| `int(x)`, `round(x)`, `math.floor(x)`, ... | the rounding of `x` plus drawn noise (exact for a distribution without `quantile`) |
 | a floating index | position j with the soft index's weight |
 | `min`/`max`/`argmin`/`argmax` | one value by its softmin weight (logistic: the Gumbel reading of the softmax); |
 | | other distributions: Python's fold of comparisons, each drawn |
@@ -125,6 +126,14 @@ def draw_extremum(values: Any, beta: Any, dist: Distribution) -> Any:
 
     start = (values[0], jnp.zeros(values.shape[1:], int))
     return jax.lax.scan(fold, start, jnp.arange(1, values.shape[0]))[0][1]
+
+
+def draw_noise(x: Any, beta: Any, dist: Distribution) -> Any:
+    """`x + e / beta` for noise `e` drawn from `dist` (by its quantile function), fresh for every element."""
+    x = jnp.asarray(x)
+    u = _uniform(x.shape, x)
+    u = jnp.clip(u, jnp.finfo(u.dtype).tiny, 1 - jnp.finfo(u.dtype).epsneg)   # never 0 or 1: finite noise
+    return x + dist.quantile(u) / beta
 
 
 def draw_sign(x: Any, beta: Any, dist: Distribution) -> Any:

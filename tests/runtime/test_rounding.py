@@ -71,3 +71,15 @@ def test_relaxed_rounding_has_finite_difference_gradients():
         for x0 in (-0.6, 0.0, 0.4, 2.5):
             fd = (f(x0 + 1e-6) - f(x0 - 1e-6)) / 2e-6
             assert float(jax.grad(f)(x0)) == pytest.approx(float(fd), rel=1e-5, abs=1e-9)
+
+
+def rounded(x):
+    return int(x), math.floor(x), round(x)
+
+
+@pytest.mark.parametrize("dist", ["logistic", "gaussian", "laplace"])
+def test_sampled_rounding_averages_to_the_expected_rounding(dist):
+    from relaxjax import relax
+    closed = relax(rounded, beta=1.5, dist=dist)(0.3)
+    drawn = relax(rounded, beta=1.5, dist=dist, mode="sampled", samples=20000)(0.3, key=jax.random.key(0))
+    np.testing.assert_allclose(np.asarray(drawn, float), np.asarray(closed, float), atol=0.02)
