@@ -995,6 +995,14 @@ def soft_bins(a, width):
     return counts, round(a[0] / width), math.floor(a[-1]) + math.ceil(a[-1] * 0.5)
 
 
+def sorted_median(a):
+    """`sorted` of soft data: the relaxed odd-even transposition sort (and `.sort()`, `reverse=`)."""
+    s = sorted(a)
+    b = list(a)
+    b.sort(reverse=True)
+    return s[len(s) // 2], b
+
+
 # ---------------------------------------------------------------- inputs
 def _floats(rng, n, spread=1.0):
     return [float(v) for v in rng.normal(size=n) * spread]
@@ -1187,6 +1195,7 @@ CORPUS = [
     Algorithm(lower_bound, lambda r: (sorted(_floats(r, int(r.integers(1, 9)))), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([-3.0, -1.0, 0.5, 2.0, 4.0], float(r.choice([-4.0, 1.2, 0.0, 5.0])))),
     Algorithm(soft_bins, lambda r: (_floats(r, _sizes(r)), 0.5), separated=lambda r: ([0.2, 0.7, 1.3, -0.3, 1.9], 0.5)),
+    Algorithm(sorted_median, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),
 ]

@@ -159,10 +159,22 @@ def sorted_first(a):
     return sorted(a)[0] + sorted(a, reverse=True)[0]
 
 
-def test_sorted_is_exact_in_hard_mode_and_an_error_on_soft_data():
+def sorted_low(a):
+    return sorted(a)[0]
+
+
+def sorted_rows(m):
+    return sorted(m)
+
+
+def test_sorted_is_exact_in_hard_mode_and_the_relaxed_odd_even_sort_on_soft_data():
     assert float(relax(sorted_first, mode="hard")([3.0, 1.0, 2.0])) == 4.0
-    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `sorted\(...\)` of soft data has no relaxation"):
-        relax(sorted_first)([3.0, 1.0, 2.0])
+    a, b = 1.4, 1.0   # one compare-swap (the second pass has no pair): mixed by P(a > b)
+    q = float(jax.nn.sigmoid(2.0 * (a - b)))
+    assert float(relax(sorted_low, beta=2.0)([a, b])) == pytest.approx(q * b + (1 - q) * a, rel=1e-6)
+    assert float(relax(sorted_first, beta=1e4)([3.0, 1.0, 2.0])) == pytest.approx(4.0)
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: `sorted\(...\)` of soft data relaxes a list of numbers"):
+        relax(sorted_rows)([[3.0, 1.0], [2.0, 0.0]])
 
 
 def dict_of_positions(a):

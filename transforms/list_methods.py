@@ -3,7 +3,7 @@ loops (a JAX array's own `.sort()` would return a sorted copy and leave the vari
 
     xs.append(v)     ->  xs = rj__.list_append(xs, v)
     xs.extend(vs)    ->  xs = rj__.list_extend(xs, vs)
-    xs.sort()        ->  xs = rj__.list_sort(xs)
+    xs.sort()        ->  xs = rj__.list_sort(xs)     # (keywords passed on: reverse=, key=)
     xs.reverse()     ->  xs = rj__.list_reverse(xs)
 
 `pop`, `insert`, `remove` and `clear` on a variable are rejected with the line.
@@ -39,11 +39,13 @@ class _ListMethods(gast.NodeTransformer):
         if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                 and call.func.attr in _METHODS and isinstance(call.func.value, gast.Name)
                 and len(call.args) == (1 if call.func.attr in ("append", "extend") else 0)
-                and not call.keywords):
+                and (not call.keywords or call.func.attr == "sort")):
             target, args = call.func.value, "".join(", rjtmp_value" for _ in call.args)
-            return templates.replace(
+            assign = templates.replace(
                 f"rjtmp_list = {op(_METHODS[call.func.attr])}(rjtmp_list{args})", node,
                 rjtmp_list=target, rjtmp_value=call.args[0] if call.args else None)[0]
+            assign.value.keywords = call.keywords   # `xs.sort(reverse=True)`, `key=`
+            return assign
         self.generic_visit(node)
         return node
 

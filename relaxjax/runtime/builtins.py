@@ -13,7 +13,7 @@
 | `bool(x)` | Python | `x != 0` | `P(x != 0)` |
 | `jnp.argmin(a)`, `min(range(n), key=...)` | Python | exact | a `SoftIndex`: softmin weights over positions |
 | `sum(...)`, `reversed(...)`, `enumerate`, `zip` | Python | loops over them are scanned | the same |
-| `sorted(a)`, `a.sort()` | Python | `jnp.sort` | an error: write the sort itself to relax it |
+| `sorted(a)`, `a.sort()` | Python | `jnp.sort` | the relaxed odd-even transposition sort (n passes of compare-swaps) |
 | `x in a` (`contains`) | Python | `any(v == x for v in a)` | the same, relaxed: `1 - prod(1 - P(v == x))` |
 | `all(...)`, `any(...)` | Python | `and` / `or` of the truth values | `prod(p)`, `1 - prod(1 - p)` |
 | `sum(e for x in a if c)`, `len([...])`, `max(...)` of a comprehension filtered at run time | Python | over the kept items | expectations: see filtered.py |
@@ -301,14 +301,14 @@ def list_extend(items: Any, values: Any) -> list:
 
 
 def list_sort(items: Any, key: Any = None, reverse: bool = False) -> Any:
-    """`items.sort()` as `items = sorted(items)`: exact. It has no relaxation: write the sort as an
-    algorithm (a bubble sort, say) to relax it."""
+    """`items.sort()` as `items = sorted(items)` (see `sorted_`)."""
     return _sorted(items, key, reverse, "`.sort()`")
 
 
 def sorted_(items: Any, key: Any = None, reverse: bool = False) -> Any:
-    """`sorted(items)`: Python's for static values; exact (`jnp.sort`) in hard mode; an error on soft data,
-    which has no relaxation here (write the sorting algorithm itself to relax it)."""
+    """`sorted(items)`: Python's for static values; exact (`jnp.sort`) in hard mode; of soft numbers, the
+    relaxed odd-even transposition sort (`n` passes of compare-swaps, as relaxjax relaxes that program
+    written in Python; drawn in mode "sampled")."""
     return _sorted(items, key, reverse, "`sorted(...)`")
 
 
@@ -320,11 +320,16 @@ def _sorted(items: Any, key: Any, reverse: Any, what: str) -> Any:
     if key is not None or not is_static(reverse):
         raise RelaxError(f"{what} of traced data with `key=` is not supported; sort the keys, or write the "
                          f"sorting algorithm itself")
-    if context.current().mode != "hard" and (is_floating(items) or
-                                       (isinstance(items, list) and any(is_floating(v) for v in items))):
-        raise RelaxError(f"{what} of soft data has no relaxation; write the sorting algorithm itself (a "
-                         f"bubble sort, say) so that relaxjax relaxes its comparisons, or use mode='hard'")
-    out = jnp.sort(unwrap(as_array(items)), axis=0)
+    values = jnp.asarray(unwrap(as_array(items)))
+    opts = context.current()
+    if opts.mode != "hard" and jnp.issubdtype(values.dtype, jnp.floating):
+        if values.ndim != 1:
+            raise RelaxError(f"{what} of soft data relaxes a list of numbers; these are rows (shape "
+                             f"{values.shape}): write the sorting algorithm itself, comparing what you mean")
+        draw = sampling.draw if opts.sampled else None
+        out = relaxations.odd_even_sort(values, opts.beta, opts.dist, draw)
+    else:
+        out = jnp.sort(values, axis=0)
     return out[::-1] if reverse else out
 
 

@@ -82,6 +82,37 @@ def expected_floor(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     return jnp.where(finite, m + above - below, x)
 
 
+def odd_even_sort(values: Any, beta: Any, dist: Distribution = LOGISTIC, draw: Any = None) -> Any:
+    """The relaxed odd-even transposition sort of a 1-D array: `n` passes, pass `p` compare-swapping the
+    pairs `(j, j + 1)` for `j = p % 2, p % 2 + 2, ...`, each swap taken with its probability
+    P(a[j] > a[j + 1]) and both elements mixed by it (what relaxjax makes of that loop written in Python).
+    `draw`, given, turns each probability into a drawn decision (mode "sampled"). Long lists run their
+    passes two at a time in a `fori_loop` (compile time independent of n)."""
+    n = values.shape[0]
+
+    def one_pass(values: Any, start: int) -> Any:
+        pairs = (n - start) // 2
+        if pairs == 0:
+            return values
+        stop = start + 2 * pairs
+        left, right = values[start:stop:2], values[start + 1:stop:2]
+        swap = p_less(right, left, beta, dist)
+        if draw is not None:
+            swap = draw(swap)
+        low, high = mix(swap, right, left), mix(swap, left, right)
+        return values.at[start:stop:2].set(low).at[start + 1:stop:2].set(high)
+
+    if n <= _UNROLLED_SORT or draw is not None:   # (each draw needs its own key: unrolled)
+        for p in range(n):
+            values = one_pass(values, p % 2)
+        return values
+    values = jax.lax.fori_loop(0, n // 2, lambda _, v: one_pass(one_pass(v, 0), 1), values)
+    return one_pass(values, 0) if n % 2 else values
+
+
+_UNROLLED_SORT = 16
+
+
 def mix(p: Any, a: Any, b: Any) -> Any:
     """p * a + (1 - p) * b as a float array, exact where p is 0 or 1, also when a or b is infinite.
 
