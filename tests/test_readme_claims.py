@@ -444,3 +444,105 @@ def test_one_comparison_at_its_own_beta__sharp_is_the_expression_in_python_and_h
     assert float(relax(clipped, mode="hard")(0.5, 1.0)) == 0.5
     q = float(s(50.0 * 0.1))   # the clip at beta 50, whatever the function's beta
     assert p(clipped, 1.1, 1.0, beta=0.1) == approx(q * 1.0 + (1 - q) * 1.1)
+
+
+# ---------------------------------------------------------------- "Supported Python": loops, lists, dicts, errors
+def changed_while_iterated(a):
+    out = 0.0
+    for k, v in enumerate(a):
+        out += v
+        if k + 1 < len(a):
+            a[k + 1] = a[k + 1] * 10.0   # Python's list iterator reads the changed element next
+    return out
+
+
+def rebinds_while_iterated(a):
+    for v in a:
+        a[0] = v
+        a = [x + 1.0 for x in a]
+    return a
+
+
+def last_value(a):
+    for i in range(len(a)):
+        pass
+    return i
+
+
+def window_sums(a):
+    out = 0.0
+    for i in range(len(a)):
+        out += sum(a[i:i + 2])
+    return out
+
+
+def static_keys(a):
+    stats = {"lo": 0.0, "hi": 0.0}
+    for x in a:
+        if x < 0:
+            stats["lo"] += x
+        else:
+            stats["hi"] += x
+    return stats["lo"], stats["hi"]
+
+
+def pops(a):
+    a.pop()
+    return a
+
+
+def maybe_unassigned(a):
+    if a[0] > 0:
+        y = 1.0
+    return y
+
+
+def swap_in_place(a, i, j):
+    a[i], a[j] = a[j], a[i]
+
+
+def calls_in_place(a):
+    swap_in_place(a, 0, 1)
+    return a
+
+
+def with_try(a):
+    try:
+        return a[0]
+    except IndexError:
+        return 0.0
+
+
+def test_supported_python__a_loop_reads_each_element_of_a_list_its_body_changes_when_its_iteration_starts():
+    a = [1.0, 2.0, 3.0]
+    assert float(relax(changed_while_iterated, mode="hard")(jnp.asarray(a))) == changed_while_iterated(list(a))
+    with pytest.raises(ConversionError, match=r"test_readme_claims.py:\d+"):
+        relax(rebinds_while_iterated)(jnp.asarray(a))
+
+
+def test_supported_python__a_loop_variable_keeps_its_last_value_and_slices_with_loop_bounds_run():
+    a = [1.0, 2.0, 3.0]
+    assert int(relax(last_value, mode="hard")(jnp.asarray(a))) == last_value(a) == 2
+    assert float(relax(window_sums, mode="hard")(jnp.asarray(a))) == window_sums(a)
+
+
+def test_supported_python__dicts_with_static_keys_are_state():
+    a = [1.0, -2.0, 0.5]
+    assert [float(v) for v in relax(static_keys, mode="hard")(jnp.asarray(a))] == list(static_keys(a))
+
+
+def test_supported_python__unsupported_constructs_are_reported_at_conversion_with_the_line():
+    for fn, what in ((pops, "pop"), (with_try, "try")):
+        with pytest.raises(ConversionError, match=rf"test_readme_claims.py:\d+: .*{what}"):
+            relax(fn)(jnp.asarray([1.0, 2.0]))
+
+
+def test_supported_python__a_helper_that_changes_a_list_in_place_must_give_it_back():
+    with pytest.raises(RelaxError, match="swap_in_place"):
+        relax(calls_in_place)(jnp.asarray([1.0, 2.0]))
+
+
+def test_supported_python__a_variable_some_path_did_not_assign_names_itself():
+    from relaxjax import UndefinedVariableError
+    with pytest.raises(UndefinedVariableError, match="'y'"):
+        relax(maybe_unassigned)(jnp.asarray([1.0, 2.0]))
