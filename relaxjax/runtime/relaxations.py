@@ -58,13 +58,13 @@ def p_same_integer(a: Any, b: Any, beta: Any, dist: Distribution = LOGISTIC) -> 
     return jnp.where(d >= 0, above, below)
 
 
-ROUNDING_TERMS = 10   # integers summed exactly on each side of a soft value; the rest as an integral
+ROUNDING_TERMS = 16   # integers summed exactly on each side of a soft value; the rest as an integral
 
 
 def expected_floor(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     """E[floor(x + e / beta)]: floor(y) counts the integers k >= 1 below y and subtracts those k <= 0
     above it, so with m = floor(x), f = x - m it is m + sum_{j >= 1} cdf(beta (f - j)) - sum_{j >= 0}
-    cdf(-beta (f + j)). Ten terms on each side are summed; the tails beyond, whose terms vary slowly
+    cdf(-beta (f + j)). Sixteen terms on each side are summed; the tails beyond, whose terms vary slowly
     wherever they matter (a small beta), are their integrals (`dist.cdf_integral`, by the midpoint rule
     corrected to third order). Smooth in x, 1 per unit on average; an infinite x is itself."""
     x = jnp.asarray(x)
