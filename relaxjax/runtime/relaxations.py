@@ -66,7 +66,9 @@ def expected_floor(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     above it, so with m = floor(x), f = x - m it is m + sum_{j >= 1} cdf(beta (f - j)) - sum_{j >= 0}
     cdf(-beta (f + j)). Sixteen terms on each side are summed; the tails beyond, whose terms vary slowly
     wherever they matter (a small beta), are their integrals (`dist.cdf_integral`, by the midpoint rule
-    corrected to third order). Smooth in x, 1 per unit on average; an infinite x is itself."""
+    corrected to third order). Smooth in x, 1 per unit on average, except for the tails' approximation
+    error, a step where floor(x) changes: 1.4e-7 at beta 0.3, 3e-10 at beta 1, below 1e-15 at beta 3 and
+    up (logistic). An infinite x is itself."""
     x = jnp.asarray(x)
     finite = jnp.isfinite(x)
     safe = jnp.where(finite, x, 0.0)
