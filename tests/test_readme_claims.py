@@ -546,3 +546,15 @@ def test_supported_python__a_variable_some_path_did_not_assign_names_itself():
     from relaxjax import UndefinedVariableError
     with pytest.raises(UndefinedVariableError, match="'y'"):
         relax(maybe_unassigned)(jnp.asarray([1.0, 2.0]))
+
+
+# ---------------------------------------------------------------- "Reading the generated code"
+def arithmetic_forms(a, b):
+    return a + b, a + 1.0, a / b, a // b, a ** b, 6 / 3
+
+
+def test_reading_the_generated_code__which_arithmetic_reads_a_runtime_operator():
+    source = relax(arithmetic_forms).source
+    for call in ("rj__.add(a, b)", "rj__.truediv(a, b)", "rj__.floordiv(a, b)", "rj__.pow_(a, b)"):
+        assert call in source, call
+    assert "a + 1.0" in source and "6 / 3" in source   # a literal on one side (both, for / and //)
