@@ -5,9 +5,10 @@
 - soft traced: floating JAX arrays. Decisions on them are relaxed.
 
 `SoftBool` is a truth value known only as a probability; `SoftCount` an integer known only as its
-expectation (a counter that soft `if`s update); `BoundedInt` is a traced loop index that knows its
-static range (so `range(n - 1 - i)` has a known largest trip count); `Undefined` stands for a variable
-that has no value on some path.
+expectation (a counter that soft `if`s update); `HardFloat` a float computed from hard integers alone
+(`i / 2`), decided exactly; `BoundedInt` is a traced loop index that knows its static range (so
+`range(n - 1 - i)` has a known largest trip count); `Undefined` stands for a variable that has no value
+on some path.
 """
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def is_integral(x: Any) -> bool:
 
 def unwrap(x: Any) -> Any:
     """The plain value behind a marker type (`SoftBool` -> probability, `BoundedInt` -> its array,
-    `SoftIndex` -> the expected position, `SoftCount` -> the expectation)."""
+    `SoftIndex` -> the expected position, `SoftCount` -> the expectation, `HardFloat` -> its float)."""
     if isinstance(x, SoftBool):
         return x.prob
     if isinstance(x, (SoftCount, HardFloat)):
