@@ -140,16 +140,16 @@ def truediv(a: Any, b: Any) -> Any:
 
 
 def floordiv(a: Any, b: Any) -> Any:
-    """`a // b` as Python computes it; in relaxed mode, the quotient of soft floats is exact on the value
-    (no gradient through it) and marked as the integer it is (a `SoftCount`), so that `int(x // w)` is
-    that integer and its comparisons with ints do not tie at 1/2."""
+    """`a // b` as Python computes it; in relaxed and sampled mode, the quotient of soft floats is exact on
+    the value (no gradient through it) and marked as the integer it is (a `SoftCount`), so that
+    `int(x // w)` is that integer and its comparisons with ints do not tie at 1/2."""
     if is_static(a) and is_static(b):
         return a // b
     if isinstance(a, EXPECTED) or isinstance(b, EXPECTED):
         return values.arithmetic(operator.floordiv, a, b)
     out = a // b
     opts = context.current()
-    if _floating_array(out) and not (opts.hard or opts.sampled):
+    if _floating_array(out) and opts.mode != "hard":   # sampled too: a drawn rounding would move it off
         return values.SoftCount(out)
     return out
 
