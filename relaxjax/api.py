@@ -15,6 +15,7 @@ from relaxjax.calls import UserCalls, calling
 from relaxjax.conversion import convert
 from relaxjax.runtime import context, distributions, provenance, sampling, unfinished
 from relaxjax.runtime import explain as explain_mod
+from relaxjax.runtime import positions as positions_mod
 from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.indexing import Window
@@ -124,9 +125,12 @@ class RelaxedFunction:
     """
 
     def __init__(self, fn: Callable, beta: Any, mode: str, max_iter: int, dist: str | Distribution = "logistic",
-                 samples: int = 1000, off: Iterable[str] = ()):
+                 samples: int = 1000, off: Iterable[str] = (), positions: str = "distribution"):
         off = frozenset([off] if isinstance(off, str) else off)
         _check_options(beta, mode, max_iter, samples, off)
+        if positions not in positions_mod.MODES:
+            raise ValueError(f"positions must be one of {positions_mod.MODES}, got {positions!r}")
+        self.positions = positions
         self.dist = distributions.resolve(dist)
         reserved = ("beta", "key") if mode == "sampled" else ("beta",)
         for name in reserved:
@@ -173,7 +177,7 @@ class RelaxedFunction:
         drawing = sampling.drawing(key) if mode == "sampled" else contextlib.nullcontext()
         try:
             with context.options(beta=beta, mode=mode, max_iter=self.max_iter, dist=self.dist, off=self.off,
-                                 calls=_USER_CALLS), calling(self._fn), drawing:
+                                 calls=_USER_CALLS, positions=self.positions), calling(self._fn), drawing:
                 return _to_output(generated(*self._bound, *args, **kwargs))
         except AttributeError as err:
             clearer = _array_attribute_error(err)
@@ -276,7 +280,7 @@ def explain(fn: Callable, *args: Any, **kwargs: Any) -> Explanation:
     probability still running after its last pass on these inputs."""
     relaxed = fn if isinstance(fn, RelaxedFunction) else relax(fn)
     fresh = RelaxedFunction(relaxed._fn, relaxed._beta, relaxed.mode, relaxed.max_iter, relaxed.dist,
-                            relaxed.samples, relaxed.off)
+                            relaxed.samples, relaxed.off, relaxed.positions)
     with explain_mod.recording() as recorder:
         jax.block_until_ready(fresh(*args, **kwargs))
         jax.effects_barrier()
@@ -363,18 +367,19 @@ def _parameters(fn: Callable) -> set[str]:
 
 @overload
 def relax(fn: F, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ..., samples: int = ..., off: Iterable[str] = ...) -> RelaxedFunction: ...
+          dist: str | Distribution = ..., samples: int = ..., off: Iterable[str] = ...,
+          positions: str = ...) -> RelaxedFunction: ...
 
 
 @overload
 def relax(fn: None = None, *, beta: float = ..., mode: str = ..., max_iter: int = ...,
-          dist: str | Distribution = ..., samples: int = ...,
-          off: Iterable[str] = ...) -> Callable[[F], RelaxedFunction]: ...
+          dist: str | Distribution = ..., samples: int = ..., off: Iterable[str] = ...,
+          positions: str = ...) -> Callable[[F], RelaxedFunction]: ...
 
 
 def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxed",
           max_iter: int = 100, dist: str | Distribution = "logistic", samples: int = 1000,
-          off: Iterable[str] = ()) -> Any:
+          off: Iterable[str] = (), positions: str = "distribution") -> Any:
     """Convert a plain Python function into a relaxed, jit-compiled JAX function.
 
     Every comparison of floating values becomes a probability under noise of scale `1/beta` (`dist`:
@@ -388,10 +393,13 @@ def relax(fn: Callable | None = None, *, beta: float = 10.0, mode: str = "relaxe
     `@relax`, `@relax(beta=5.0)` or `relax(fn, mode="hard")`.
 
     `off` switches optimisations off by name (`relaxjax.api.OPTIMISATIONS`), for debugging: the
-    program computes the same values the slower way.
+    program computes the same values the slower way. `positions` is how a variable assigned positions
+    under soft tests (`best = i` in `if a[i] > a[best]:`) is held: "distribution" (the probability of
+    each position it was assigned; positions never chosen weigh 0) or "expected" (its expected position,
+    read with rounding weights: the continuous-relaxations paper's reading).
     """
     if fn is None:
-        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist, samples, off)
+        return lambda f: RelaxedFunction(f, beta, mode, max_iter, dist, samples, off, positions)
     if not callable(fn):
         raise TypeError(f"relax expects a function defined with `def`, got {fn!r} ({type(fn).__name__})")
-    return RelaxedFunction(fn, beta, mode, max_iter, dist, samples, off)
+    return RelaxedFunction(fn, beta, mode, max_iter, dist, samples, off, positions)

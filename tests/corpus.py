@@ -995,6 +995,25 @@ def soft_bins(a, width):
     return counts, round(a[0] / width), math.floor(a[-1]) + math.ceil(a[-1] * 0.5)
 
 
+def dijkstra_from_infinity(w):
+    """The textbook Dijkstra: distances start at inf and `u = -1` until a vertex is chosen. `u` is a
+    distribution over the vertices it was assigned, so unreached vertices (inf) weigh exactly 0."""
+    n = len(w)
+    dist = [math.inf] * n
+    dist[0] = 0.0
+    visited = [False] * n
+    for _ in range(n):
+        u = -1
+        for v in range(n):
+            if not visited[v] and (u == -1 or dist[v] < dist[u]):
+                u = v
+        visited[u] = True
+        for v in range(n):
+            if dist[u] + w[u][v] < dist[v]:
+                dist[v] = dist[u] + w[u][v]
+    return dist
+
+
 def sorted_median(a):
     """`sorted` of soft data: the relaxed odd-even transposition sort (and `.sort()`, `reverse=`)."""
     s = sorted(a)
@@ -1195,6 +1214,8 @@ CORPUS = [
     Algorithm(lower_bound, lambda r: (sorted(_floats(r, int(r.integers(1, 9)))), float(r.normal())), soft=(0, 1),
               separated=lambda r: ([-3.0, -1.0, 0.5, 2.0, 4.0], float(r.choice([-4.0, 1.2, 0.0, 5.0])))),
     Algorithm(soft_bins, lambda r: (_floats(r, _sizes(r)), 0.5), separated=lambda r: ([0.2, 0.7, 1.3, -0.3, 1.9], 0.5)),
+    Algorithm(dijkstra_from_infinity, lambda r: (_matrix(r, int(r.integers(2, 5))),),
+              separated=lambda r: ([[0.5, 1.0, 5.0], [9.0, 0.5, 1.5], [2.0, 7.0, 0.5]],)),
     Algorithm(sorted_median, lambda r: (_floats(r, _sizes(r)),), separated=lambda r: (_separated(r, 6),)),
     Algorithm(crossings, lambda r: (_floats(r, _sizes(r)), float(r.normal()), float(r.normal())), soft=(0, 1, 2),
               separated=lambda r: ([0.0, 2.0, -1.0, 0.7], float(r.choice([0.5, 1.4, -0.6])), 1.6)),

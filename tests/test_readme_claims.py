@@ -286,6 +286,48 @@ def test_what_a_relaxed_program_computes__an_index_known_out_of_range_is_indexer
     assert float(relax(guarded_past_the_end, mode="hard")(jnp.asarray([1.0, 2.0]), 1.5)) == 1.0   # a[1]: 2.0 > 1.5
 
 
+def best_of_two_then_sentinel(a):
+    best = 1
+    for i in range(2, 3):
+        if a[i] > a[best]:
+            best = i
+    a[best] = -1e9
+    return a, 1.0 if best == 2 else 0.0
+
+
+def dijkstra_from_infinity(w):
+    n = len(w)
+    dist = [math.inf] * n
+    dist[0] = 0.0
+    visited = [False] * n
+    for _ in range(n):
+        u = -1
+        for v in range(n):
+            if not visited[v] and (u == -1 or dist[v] < dist[u]):
+                u = v
+        visited[u] = True
+        for v in range(n):
+            if dist[u] + w[u][v] < dist[v]:
+                dist[v] = dist[u] + w[u][v]
+    return dist[n - 1]
+
+
+def test_what_a_relaxed_program_computes__a_chosen_position_is_a_distribution_over_the_positions_assigned():
+    a = jnp.asarray([0.0, 1.0, 1.5, -3.0])
+    q = float(s(BETA * 0.5))   # P(a[2] > a[1])
+    out, is_two = relax(best_of_two_then_sentinel, beta=BETA)(a)
+    assert float(is_two) == approx(q)   # `best == 2` reads the weight exactly
+    assert np.asarray(out)[[0, 3]].tolist() == [0.0, -3.0]   # never chosen: untouched
+    assert np.asarray(out)[1:3] == pytest.approx([q * 1.0 + (1 - q) * -1e9, (1 - q) * 1.5 + q * -1e9], rel=REL)
+    spread, _ = relax(best_of_two_then_sentinel, beta=BETA, positions="expected")(a)   # the paper's reading
+    assert np.asarray(spread)[0] < -1.0 and np.asarray(spread)[3] < -4.0   # rounding weights reach every slot
+    w = np.random.default_rng(0).uniform(1.0, 5.0, (5, 5))
+    for beta in (1.0, 5.0, 30.0):
+        assert np.isfinite(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta))
+        assert np.isinf(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta, positions="expected"))
+    assert p(dijkstra_from_infinity, jnp.asarray(w), beta=1e3) == approx(dijkstra_from_infinity(w.tolist()))
+
+
 # ---------------------------------------------------------------- "Supported Python"
 def power(i):
     out = 0.0

@@ -10,6 +10,9 @@ A spec is a tuple:
 - `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
 - `("array", shape, dtype)`, `("soft", shape, dtype)` (a SoftBool's probability) and
   `("count", shape, dtype)` (a SoftCount's expectation): one leaf each.
+- `("position", shape, dtype, offset)`: a SoftIndex's weights over the positions `offset, offset + 1, ...`;
+  `("bounded", shape, dtype, lo, hi)`: a loop index (BoundedInt) in `lo..hi`. A position joined with a
+  static int or a bounded int widens its range; joined with other numbers it is its expectation (a count).
 - `("seq", type, specs)`: a tuple, or a list whose elements cannot be stacked into one array.
 - `("map", keys, specs)`: a dict with static keys.
 """
@@ -22,7 +25,9 @@ import numpy as np
 
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import Window, as_array, stackable
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, Undefined, float_dtype, is_static, unwrap
+from relaxjax.runtime import positions
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, float_dtype, is_static,
+                                     unwrap)
 
 
 def spec_of(value: Any) -> tuple:
@@ -37,6 +42,12 @@ def spec_of(value: Any) -> tuple:
     if isinstance(value, SoftCount):
         expected = jnp.asarray(value.value)
         return ("count", expected.shape, expected.dtype)
+    if isinstance(value, SoftIndex):
+        if value.weights.ndim != 1:
+            return ("count", value.weights.shape[:-1], value.weights.dtype)
+        return ("position", value.weights.shape, value.weights.dtype, value.offset)
+    if isinstance(value, BoundedInt) and jnp.ndim(value.value) == 0:
+        return ("bounded", (), jnp.asarray(value.value).dtype, value.lo, value.hi)
     if isinstance(value, list):
         if stackable(value):
             arr = as_array(value)
@@ -85,6 +96,8 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
         return b
     if b[0] == "undef":
         return a
+    if "position" in (a[0], b[0]) or "bounded" in (a[0], b[0]):
+        return _join_positions(a, b, name)
     if a[0] == "static":
         a = _static_array_spec(a[1]) or _fail(name, a, b)
     if b[0] == "static":
@@ -110,6 +123,35 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
             return ("count", a[1], dtype)
         return ("array", a[1], dtype)
     return ("array", a[1], jnp.promote_types(a[2], b[2]))
+
+
+def _join_positions(a: tuple, b: tuple, name: str) -> tuple:
+    ranges = [_position_range(s) for s in (a, b)]
+    if "position" in (a[0], b[0]) and None not in ranges:
+        lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
+        if hi - lo < positions.LARGEST:
+            dtype = jnp.promote_types(next(s[2] for s in (a, b) if s[0] == "position"), float_dtype())
+            return ("position", (hi - lo + 1,), dtype, lo)
+    return join(*(_without_range(s) for s in (a, b)), name)
+
+
+def _position_range(spec: tuple) -> tuple[int, int] | None:
+    if spec[0] == "position":
+        return spec[3], spec[3] + spec[1][0] - 1
+    if spec[0] == "bounded":
+        return spec[3], spec[4]
+    if spec[0] == "static" and type(spec[1]) is int:
+        return spec[1], spec[1]
+    return None
+
+
+def _without_range(spec: tuple) -> tuple:
+    """A position as its expectation (a count), a bounded int as an int array."""
+    if spec[0] == "position":
+        return ("count", (), spec[2])
+    if spec[0] == "bounded":
+        return ("array", spec[1], spec[2])
+    return spec
 
 
 def _fail(name: str, a: tuple, b: tuple):
@@ -144,7 +186,10 @@ def to_leaves(value: Any, spec: tuple) -> list:
         return [jnp.zeros(spec[1], spec[2])]
     if isinstance(value, list):
         value = as_array(value)
-    if isinstance(value, (SoftBool, SoftCount, BoundedInt)):
+    if kind == "position":
+        lo = spec[3]
+        return [positions.distribution(value, lo, lo + spec[1][0] - 1, spec[2])]
+    if isinstance(value, (SoftBool, SoftCount, BoundedInt, SoftIndex)):
         value = unwrap(value)
     return [jnp.broadcast_to(jnp.asarray(value, spec[2]), spec[1])]
 
@@ -161,6 +206,10 @@ def from_leaves(spec: tuple, leaves: Iterator) -> Any:
     if kind == "map":
         return {k: from_leaves(s, leaves) for k, s in zip(spec[1], spec[2])}
     leaf = next(leaves)
+    if kind == "position":
+        return SoftIndex(leaf, spec[3])
+    if kind == "bounded":
+        return BoundedInt(leaf, spec[3], spec[4])
     return SoftBool(leaf) if kind == "soft" else SoftCount(leaf) if kind == "count" else leaf
 
 

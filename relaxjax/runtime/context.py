@@ -30,7 +30,8 @@ class Options:
     `beta` may be a traced value (it is an argument of the jitted function); `mode`, `max_iter` and
     `dist` (the noise distribution) are structural and change the compiled program. `off` names the
     optimisations switched off (`STRATEGIES`, and the compiler's optional passes); `calls` runs calls to
-    the user's own functions (converted, by the API layer; None: every call runs as it is).
+    the user's own functions (converted, by the API layer; None: every call runs as it is); `positions`
+    how a position chosen under soft tests is held (positions.py: "distribution" or "expected").
     """
 
     beta: Any = 10.0
@@ -39,6 +40,7 @@ class Options:
     dist: Distribution = LOGISTIC
     off: frozenset = frozenset()
     calls: Any = None
+    positions: str = "distribution"
 
     def on(self, strategy: str) -> bool:
         """Whether the optimisation `strategy` (one of `STRATEGIES`) may run."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, fed_reads, provenance, relaxations, sampling
+from relaxjax.runtime import context, fed_reads, positions, provenance, relaxations, sampling
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
@@ -83,10 +83,7 @@ def _is_soft_index(i: Any) -> bool:
 
 def _weights(i: Any, size: int) -> Any:
     if isinstance(i, SoftIndex):
-        if i.weights.shape[-1] != size:
-            raise RelaxError(f"a position distribution over {i.weights.shape[-1]} places indexes an axis of "
-                             f"length {size}")
-        return i.weights
+        return positions.on_axis(i, size)
     return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
 
 

@@ -22,9 +22,9 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, relaxations, sampling
+from relaxjax.runtime import context, positions, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, Undefined, as_float, is_boollike,
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
                                      is_floating, is_integral, is_static, is_traced, static_bounds, unwrap)
 
 
@@ -43,6 +43,9 @@ def _compare(op: Callable, soft: Callable, a: Any, b: Any, same: Any = False, co
         exact = op(0, 0)
         if a is b or same is True:
             return exact
+        p = positions.probability(op, a, b) if isinstance(a, SoftIndex) or isinstance(b, SoftIndex) else None
+        if p is not None:   # a distribution over positions: the weight of those where `op` holds
+            return sampling.draw(p) if opts.sampled else SoftBool(p)
         if counted is not None and (isinstance(a, SoftCount) or isinstance(b, SoftCount)) \
                 and is_integral(a) and is_integral(b):
             soft = counted

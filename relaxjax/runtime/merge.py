@@ -4,6 +4,7 @@
 | --- | --- | --- |
 | equal static values | that value | that value |
 | truth values (bools, bool arrays, SoftBools) | `where(c, a, b)` | `SoftBool(p * a + (1 - p) * b)` |
+| positions (static ints, loop indices, SoftIndexes) | `where(c, a, b)` (of the weights, for a SoftIndex) | `SoftIndex`: the distribution over the positions (positions.py) |
 | integers (ints, int arrays, SoftCounts) | `where(c, a, b)` | `SoftCount(p * a + (1 - p) * b)`: an expected integer |
 | other numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float) |
 | lists / tuples of equal length, dicts with the same keys | element by element | element by element |
@@ -17,10 +18,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import provenance, relaxations
+from relaxjax.runtime import positions, provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.indexing import as_array
-from relaxjax.runtime.values import (SoftBool, SoftCount, Undefined, as_float, is_boollike, is_integral,
+from relaxjax.runtime.values import (SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike, is_integral,
                                      is_number, is_static, unwrap)
 
 
@@ -61,6 +62,9 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
     sparse = _merge_written(test, a, b)
     if sparse is not None:
         return sparse
+    chosen = positions.merged(test, a, b)
+    if chosen is not None:
+        return chosen
     if isinstance(test, SoftBool):
         p = test.prob
         mixed = relaxations.mix(p, as_float(a), as_float(b))
@@ -69,7 +73,7 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
         return SoftCount(mixed) if is_integral(a) and is_integral(b) else mixed
     if isinstance(a, SoftBool) or isinstance(b, SoftBool):
         return SoftBool(jnp.where(test, as_float(a), as_float(b)))
-    if isinstance(a, SoftCount) or isinstance(b, SoftCount):
+    if isinstance(a, (SoftCount, SoftIndex)) or isinstance(b, (SoftCount, SoftIndex)):
         picked = jnp.where(test, as_float(a), as_float(b))
         return SoftCount(picked) if is_integral(a) and is_integral(b) else picked
     a, b = unwrap(a), unwrap(b)

@@ -5,7 +5,7 @@
 | a number | Python's | exact, an int array | the expectation under the comparisons' noise, a `SoftCount` |
 | an int, a loop index, an expected count | Python's | itself | itself (an int already) |
 | a `HardFloat` (`i / 2` of a loop index) | | exact | exact (hard data) |
-| a `SoftIndex` (a relaxed argmin) | | | its expected position, a `SoftCount` |
+| a `SoftIndex` (a relaxed argmin, a chosen position) | | | itself |
 
 The relaxed rounding is what a comparison with each integer gives: `floor(x)` counts the integers at or
 below `x + e / beta` (relaxations.expected_floor); `ceil(x)` is `-floor(-x)`, `trunc(x)` adds `P(x + e <
@@ -43,10 +43,8 @@ def to_integer(kind: str, x: Any) -> Any:
     """`floor`, `ceil`, `trunc` or `round` (`kind`) of `x`, as the table above says."""
     if is_static(x):
         return _PYTHON[kind](x)
-    if isinstance(x, (BoundedInt, SoftCount)):
+    if isinstance(x, (BoundedInt, SoftCount, SoftIndex)):
         return x
-    if isinstance(x, SoftIndex):
-        return SoftCount(x.expected())
     value = jnp.asarray(unwrap(x))
     if not jnp.issubdtype(value.dtype, jnp.floating):
         return value.astype(jnp.result_type(int))   # a bool or an int array: exact

@@ -59,8 +59,9 @@ def is_number(x: Any) -> bool:
 
 def is_integral(x: Any) -> bool:
     """True for values that hold integers or expectations of integers: Python ints and bools, integer
-    and bool arrays, loop indices, `SoftCount`s and `SoftBool`s (the expectation of a 0/1 value)."""
-    if isinstance(x, (SoftCount, SoftBool, BoundedInt, numbers.Integral)):
+    and bool arrays, loop indices, `SoftCount`s, `SoftIndex`es and `SoftBool`s (the expectation of a 0/1
+    value)."""
+    if isinstance(x, (SoftCount, SoftBool, SoftIndex, BoundedInt, numbers.Integral)):
         return True
     if isinstance(x, (jax.Array, np.ndarray, np.generic)):
         return not jnp.issubdtype(x.dtype, jnp.inexact)
@@ -246,24 +247,27 @@ class BoundedInt(_NumberLike):
 
 
 class SoftIndex(_NumberLike):
-    """A position known as a distribution (`weights` over the last axis): what a relaxed `argmin` or
-    `argmax` returns. Indexing with it uses the weights directly; as a number it is the expected position."""
+    """A position known as a distribution: `weights` (over the last axis) of the integers `offset`,
+    `offset + 1`, ...: what a relaxed `argmin` or `argmax` returns, and a variable assigned positions
+    under soft tests (`best = i`). Indexing with it and comparing it with integers use the weights; in
+    arithmetic it is the expected position (a `SoftCount`)."""
 
-    __slots__ = ("weights",)
+    __slots__ = ("weights", "offset")
 
-    def __init__(self, weights: Any):
-        self.weights = weights
+    def __init__(self, weights: Any, offset: int = 0):
+        self.weights, self.offset = weights, offset
 
     def expected(self) -> Any:
-        """sum_j j * w_j."""
-        return self.weights @ jnp.arange(self.weights.shape[-1], dtype=self.weights.dtype)
+        """sum_j (offset + j) * w_j."""
+        places = jnp.arange(self.offset, self.offset + self.weights.shape[-1], dtype=self.weights.dtype)
+        return self.weights @ places
 
     def __repr__(self):
-        return f"SoftIndex({self.weights!r})"
+        return f"SoftIndex({self.weights!r}, offset={self.offset})"
 
 
 MARKERS = (SoftBool, SoftCount, BoundedInt, SoftIndex, HardFloat)   # the types that stand for a plain value
-EXPECTED = (SoftBool, SoftCount)
+EXPECTED = (SoftBool, SoftCount, SoftIndex)
 
 
 def _is_static_int(x: Any) -> bool:
@@ -316,6 +320,8 @@ class Undefined:
 
 jax.tree_util.register_pytree_node(SoftBool, lambda s: ((s.prob,), None), lambda _, c: SoftBool(c[0]))
 jax.tree_util.register_pytree_node(SoftCount, lambda s: ((s.value,), None), lambda _, c: SoftCount(c[0]))
+jax.tree_util.register_pytree_node(SoftIndex, lambda s: ((s.weights,), s.offset),
+                                   lambda offset, c: SoftIndex(c[0], offset))
 jax.tree_util.register_pytree_node(HardFloat, lambda s: ((s.value,), None), lambda _, c: HardFloat(c[0]))
 
 

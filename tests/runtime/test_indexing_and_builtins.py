@@ -135,7 +135,7 @@ def test_argmin_is_a_distribution_that_indexing_uses_directly():
         assert isinstance(k, SoftIndex)
         w = softmin_weights(A / 10, 2.0)
         np.testing.assert_allclose(getitem(A, k), w @ A, rtol=1e-6)
-        np.testing.assert_allclose(k + 0, w @ jnp.arange(4.0), rtol=1e-6)   # as a number: expected position
+        np.testing.assert_allclose((k + 0).value, w @ jnp.arange(4.0), rtol=1e-6)   # as a number: expected position
         np.testing.assert_allclose(setitem(A, (k,), 0.0), (1 - w) * A, rtol=1e-6)
     with options(mode="hard"):
         assert int(argmin_(A)) == 0

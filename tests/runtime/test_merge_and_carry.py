@@ -20,7 +20,7 @@ def test_equal_static_values_stay_static():
 def test_soft_merge_of_bools_is_a_softbool_and_of_ints_an_expected_count():
     b = merge(P, True, False)
     assert isinstance(b, SoftBool) and float(b.prob) == 0.25
-    n = merge(P, 4, 0)
+    n = merge(P, jnp.asarray(4), 0)   # an int of no known range (two static ints are positions: test_positions)
     assert isinstance(n, SoftCount) and jnp.issubdtype(n.value.dtype, jnp.floating) and float(n.value) == 1.0
     assert isinstance(merge(P, n, jnp.asarray(3)), SoftCount)   # a count stays a count
     assert isinstance(merge(jnp.asarray(True), n, 2), SoftCount)   # under a hard test too

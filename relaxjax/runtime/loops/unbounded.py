@@ -28,7 +28,7 @@ def _exact_specs(specs: tuple) -> bool:
         if spec[0] in ("seq", "map"):
             if not _exact_specs(spec[2]):
                 return False
-        elif spec[0] in ("soft", "count") or (spec[0] == "array" and not (jnp.issubdtype(spec[2], jnp.integer)
+        elif spec[0] in ("soft", "count", "position") or (spec[0] == "array" and not (jnp.issubdtype(spec[2], jnp.integer)
                                                                or spec[2] == jnp.bool_)):
             return False
     return True

@@ -40,7 +40,7 @@ from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
 from relaxjax.runtime.loops.iteration import IterationSpace
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.trace import maybe_skipped
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, is_integral, is_number, is_static, unwrap
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, SoftIndex, is_integral, is_number, is_static, unwrap
 
 EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
 
@@ -139,7 +139,7 @@ class Independent:
                         isinstance(v, SoftBool) for v in slots.values)):
                     raise Declined("a slot became a probability")   # setitem makes a bool array a SoftBool array
                 new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
-            counted.update(n for n in self.accumulators if isinstance(out[index[n]], SoftCount))
+            counted.update(n for n in self.accumulators if isinstance(out[index[n]], (SoftCount, SoftIndex)))
             return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
 
         seen: list = []
