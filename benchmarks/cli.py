@@ -9,10 +9,10 @@ import sys
 import jax
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `relaxjax-bench` and `python -m relaxjax.benchmarks`."""
-    parser = argparse.ArgumentParser(prog="relaxjax-bench", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: its commands and their options."""
+    command_line = argparse.ArgumentParser(prog="relaxjax-bench", description=__doc__)
+    sub = command_line.add_subparsers(dest="command", required=True)
     speed = sub.add_parser("speed", help="compile and run time against hand-written JAX")
     speed.add_argument("--quick", action="store_true", help="small sizes only (under a minute)")
     speed.add_argument("--batch", type=int, default=128)
@@ -38,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     expectation.add_argument("--plot", help="also draw the gap against beta into this PNG file")
     expectation.add_argument("--out", help="also write the results to this JSON file")
     _add_sort_parser(sub)
-    args = parser.parse_args(argv)
+    return command_line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `relaxjax-bench` and `python -m relaxjax.benchmarks`."""
+    args = parser().parse_args(argv)
 
     if args.command == "expectation":
         from relaxjax.benchmarks import expectation as expectation_module

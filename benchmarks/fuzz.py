@@ -66,18 +66,22 @@ def load(source: str, directory: str) -> Callable:
 
 
 _ROUNDING = ("int", "round")
+_SMOOTHED = ("min", "max", "abs")   # relaxed as smooth functions: they converge where their arguments are apart
 
 
 class _Margins(ast.NodeTransformer):
     """Every comparison `l op r` becomes `__cmp(l, 'op', r, same)`, which records |l - r| (chains are
     split) unless `same`: an element compared with itself (`a[i] < a[j]` at `i == j`), or both sides
     written as integers (counters, loop indices, int literals), which relaxjax decides exactly in the limit.
-    `is` comparisons stay as they are."""
+    `is` comparisons stay as they are. `int()` / `round()` record the distance to their jump, `min` / `max`
+    the distance from the chosen value to the next, `abs` the distance to 0."""
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in _ROUNDING and len(node.args) == 1 and not node.keywords:
             return ast.Call(ast.Name("__rounding", ast.Load()), [ast.Constant(node.func.id), node.args[0]], [])
+        if isinstance(node.func, ast.Name) and node.func.id in _SMOOTHED and node.args and not node.keywords:
+            return ast.Call(ast.Name("__smoothed", ast.Load()), [ast.Constant(node.func.id), *node.args], [])
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
@@ -137,7 +141,19 @@ def cpython(source: str, inputs: tuple) -> tuple[np.ndarray, float]:
             margins.append(min(frac, 1.0 - frac) if name == "round" or abs(value) >= 1.0 else 1.0 - frac)
         return int(v) if name == "int" else round(v)
 
-    namespace: dict[str, Any] = {"__cmp": cmp, "__same": same, "__rounding": rounding}
+    def smoothed(name, *args):   # min / max: the distance from the chosen value to the next; abs: to 0
+        values = list(args[0]) if len(args) == 1 and name != "abs" else list(args)
+        if name == "abs":
+            if float(values[0]) != 0.0:
+                margins.append(abs(float(values[0])))
+            return abs(values[0])
+        chosen = (min if name == "min" else max)(float(v) for v in values)
+        apart = [abs(float(v) - chosen) for v in values if float(v) != chosen]   # equal values: exact
+        if apart:
+            margins.append(min(apart))
+        return (min if name == "min" else max)(*args)
+
+    namespace: dict[str, Any] = {"__cmp": cmp, "__same": same, "__rounding": rounding, "__smoothed": smoothed}
     exec(compile(tree, "<fuzz>", "exec"), namespace)
     dtype = _float()
     x, y, a = inputs

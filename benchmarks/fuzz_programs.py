@@ -82,7 +82,7 @@ class Generator:
 
     def statement(self, depth: int, loops: tuple[_Loop, ...], in_loop: bool) -> list[Stmt]:
         r = self.rng
-        kinds = ["assign", "assign", "counter", "write", "swap"]
+        kinds = ["assign", "assign", "counter", "write", "swap", "position"]
         if depth < self.max_depth:
             kinds += ["if", "if", "for", "while", "pairs"]
             if any(loop.element for loop in loops) is False:
@@ -101,6 +101,9 @@ class Generator:
             return [Stmt(r.choice([f"{c} += 1", f"{c} = {c} + {r.randint(1, 2)}", f"{c} = c0 + c1"]))]
         if kind == "write":
             return [Stmt(f"a[{self.index(loops)}] = {self.expr(loops, 2)}")]
+        if kind == "position":   # a counter assigned a position (`best = i`): under a soft `if`, a distribution
+            places = ["0", "1", "2"] + [loop.name for loop in loops if not loop.element] * 2
+            return [Stmt(f"{r.choice(COUNTERS)} = {r.choice(places)}")]
         if kind == "swap":
             i, j = self.index(loops, hard=True), self.index(loops, hard=True)
             return [Stmt(f"a[{i}], a[{j}] = a[{j}], a[{i}]")]

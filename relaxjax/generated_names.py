@@ -24,7 +24,7 @@ OPERATORS = frozenset({
     "repeat",
     # statements
     "setitem", "if_stmt", "for_stmt", "while_stmt", "Undefined",
-    "list_append", "list_extend", "list_sort", "list_reverse",
+    "list_append", "list_extend", "list_sort", "list_reverse", "heap_call",
     # loops that may leave early
     "go", "exit_", "if_outcome", "then", "finish",
     # loop strategies the passes mark, and the element slots they work on

@@ -1,7 +1,12 @@
 """The README's statements about behaviour, one test per statement, named after the README section that
 makes it (`test_<section>__<statement>`), so that the text cannot drift from the code. The README's
 code blocks run in test_readme.py; these pin its prose."""
+import ast
+import inspect
 import math
+import pathlib
+import re
+import textwrap
 
 import jax
 import jax.numpy as jnp
@@ -600,3 +605,79 @@ def test_reading_the_generated_code__which_arithmetic_reads_a_runtime_operator()
     for call in ("rj__.add(a, b)", "rj__.truediv(a, b)", "rj__.floordiv(a, b)", "rj__.pow_(a, b)"):
         assert call in source, call
     assert "a + 1.0" in source and "6 / 3" in source   # a literal on one side (both, for / and //)
+
+
+# ---------------------------------------------------------------- "Learning from sorting supervision"
+README = pathlib.Path(__file__).parent.parent / "README.md"
+
+
+def _section(title: str) -> str:
+    text = README.read_text()
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end >= 0 else None]
+
+
+def _without_docstring(fn) -> str:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    body = tree.body[0].body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        del body[0]
+    return ast.dump(tree)
+
+
+def test_learning_from_sorting_supervision__the_loss_shown_is_the_benchmarks_bubble_sort():
+    from relaxjax.benchmarks import algorithms
+    shown = re.search(r"```python\n(def bubble_swaps.*?)```", _section("Learning from sorting supervision"), re.S)
+    namespace: dict = {}
+    exec(compile(shown.group(1), "README.md", "exec"), namespace)
+    assert ast.dump(ast.parse(shown.group(1))) == _without_docstring(algorithms.bubble_swaps)
+    in_order = jnp.asarray([0.0, 2.0, 4.0, 6.0])
+    assert float(relax(algorithms.bubble_swaps, beta=8.0)(in_order)[1]) < 1e-6   # expected swaps: 0 in order
+    f = relax(algorithms.bubble_swaps)
+    for beta in (1.0, 8.0, 32.0):   # beta is traced: annealing it does not recompile
+        f(in_order, beta=beta)
+    assert f.trace_count == 1
+
+
+def test_learning_from_sorting_supervision__methods_and_the_papers_protocol_are_the_defaults():
+    from relaxjax.benchmarks import cli, multidigit, sort_cli
+    section = _section("Learning from sorting supervision")
+    sort = cli.parser()._subparsers._group_actions[0].choices["sort"]
+    options = {a.dest: a for a in sort._actions}
+    listed = {"relaxjax-bubble", "relaxjax-odd-even", "relaxjax-bubble-perm", "neuralsort", "softsort",
+              "diffsort-logistic", "diffsort-cauchy"}
+    assert set(options["methods"].choices) == listed and all(m in section for m in listed)
+    assert options["lr"].default == 10 ** -3.5 and options["beta"].default == 8.0   # Adam at 10^-3.5, beta 8
+    assert options["tau"].default == 1.0 and options["steepness"].default == 10.0   # `--tau 1`, `--steepness 10`
+    assert options["plots"].default == "sort-results"
+    assert sort_cli.FULL["batch"] == 100 and sort_cli.FULL["n"] == [3, 5, 7, 9, 15]   # 100 sets per step
+    assert multidigit.TRAIN_SIZE == 55_000   # train[:55000], train[55000:] for validation
+
+
+# ---------------------------------------------------------------- "Performance"
+def test_performance__speed_runs_at_batch_128_and_every_scan_step_is_rematerialised():
+    from relaxjax.benchmarks import algorithms, cli
+    speed = cli.parser()._subparsers._group_actions[0].choices["speed"]
+    assert {a.dest: a.default for a in speed._actions}["batch"] == 128
+    jaxpr = str(jax.make_jaxpr(lambda v: relax(algorithms.bubble_swaps)(v)[1])(jnp.linspace(1.0, 0.0, 8)))
+    scans = jaxpr.count("scan[")
+    assert scans == 2   # "Both loops of bubble sort are scans"
+    assert jaxpr.count("remat") + jaxpr.count("checkpoint[") >= scans   # each scan's step under jax.checkpoint
+
+
+# ---------------------------------------------------------------- "Layout"
+def test_layout__every_path_named_exists_and_the_bench_commands_are_those_listed():
+    from relaxjax.benchmarks import cli
+    root = README.parent
+    block = re.search(r"```\n(relaxjax/api\.py.*?)```", _section("Layout"), re.S).group(1)
+    for line in block.splitlines():
+        head = line.split()[0] if line[:1].strip() else None
+        if head:
+            assert (root / head).exists(), head
+    loops = re.search(r"relaxjax/runtime/loops/\s+every loop:(.*?)benchmarks/", block, re.S).group(1)
+    for name in re.findall(r"(\w+)\.py", loops):
+        assert (root / "relaxjax" / "runtime" / "loops" / f"{name}.py").exists(), name
+    assert (root / "transforms" / "pipeline.py").exists() and (root / "transforms" / "anno.py").exists()
+    commands = re.search(r"relaxjax-bench: ([\w, ]+)", block).group(1).replace(" ", "").split(",")
+    assert set(commands) == set(cli.parser()._subparsers._group_actions[0].choices)

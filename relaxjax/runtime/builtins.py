@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import arithmetic, context, filtered, relaxations, rounding, sampling
+from relaxjax.runtime import arithmetic, context, filtered, heaps, relaxations, rounding, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.conditionals import and_, or_
 from relaxjax.runtime.indexing import Window, as_array, getitem, traced_key
@@ -40,7 +40,7 @@ from relaxjax.runtime.library import holds_traced, library_call
 from relaxjax.runtime.logic import eq, not_, truth
 from relaxjax.runtime.trace import always_runs
 from relaxjax.runtime.loops.iteration import Enumerate, Zip, masked_steps, range_
-from relaxjax.runtime.values import (SoftBool, SoftCount, SoftIndex, Undefined, as_float, float_dtype,
+from relaxjax.runtime.values import (Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float, float_dtype,
                                      is_floating, is_integral, is_static, unwrap)
 
 
@@ -163,6 +163,8 @@ def len_(x: Any) -> int:
         return filtered.count(x)
     if isinstance(x, Window):   # a slice with a traced bound: its length, known at run time
         return jnp.maximum(0, (unwrap(x.stop) - unwrap(x.start) + x.step - 1) // x.step)
+    if isinstance(x, Heap):   # a heap of traced values: how many items it holds, known at run time
+        return x.count
     if is_static(x):
         return builtins.len(x)
     shape = jnp.shape(unwrap(x))
@@ -306,31 +308,107 @@ def list_sort(items: Any, key: Any = None, reverse: bool = False) -> Any:
 
 
 def sorted_(items: Any, key: Any = None, reverse: bool = False) -> Any:
-    """`sorted(items)`: Python's for static values; exact (`jnp.sort`) in hard mode; of soft numbers, the
-    relaxed odd-even transposition sort (`n` passes of compare-swaps, as relaxjax relaxes that program
-    written in Python; drawn in mode "sampled")."""
+    """`sorted(items, key=None, reverse=False)`: Python's for static values. Exact in hard mode (a stable
+    sort: numbers, rows such as `(dist, node)` tuples compared element by element, or the items by their
+    `key`). Of soft numbers (or soft keys), the relaxed odd-even transposition sort: `n` passes of
+    compare-swaps, as relaxjax relaxes that program written in Python, the items moving with their keys;
+    drawn in mode "sampled"."""
     return _sorted(items, key, reverse, "`sorted(...)`")
+
+
+def heap_call(func: Callable, h: Any, *args: Any) -> tuple:
+    """`func(h, *args)` for a `heapq` function that changes `h` in place, as `(new h, result)`. Python's
+    own on lists of static values; on traced values, the operations of a `Heap`. Any other function
+    (one of the user's that happens to share the name) is called as it is."""
+    if isinstance(h, Undefined):
+        h.fail()
+    name = next((n for n in heaps.FUNCTIONS if func is getattr(heapq, n)), None)
+    if name is None:
+        return h, call(func, h, *args)
+    if not isinstance(h, (list, Heap)):
+        raise RelaxError(f"`heapq.{name}(...)` on a {type(h).__name__}: a heap is a list")
+    if isinstance(h, list) and _all_static([h, *args]):
+        h = builtins.list(h)   # a copy: lists are values in a relaxed function
+        return h, func(h, *args)
+    if name == "heapify":
+        return heaps.as_heap(h), None
+    if name == "heappush":
+        return heaps.push(heaps.as_heap(h, args[0]), args[0]), None
+    if name == "heappop":
+        return heaps.pop(heaps.as_heap(h))
+    if name == "heappushpop":
+        return heaps.pop(heaps.push(heaps.as_heap(h, args[0]), args[0]))
+    new, item = heaps.pop(heaps.as_heap(h, args[0]))
+    return heaps.push(new, args[0]), item
+
+
+def nsmallest(n: int, iterable: Any, key: Any = None) -> Any:
+    """`heapq.nsmallest(n, items, key=)`: `sorted(items, key=key)[:n]` (relaxed on soft data)."""
+    return _first(n, sorted_(iterable, key=key), "nsmallest")
+
+
+def nlargest(n: int, iterable: Any, key: Any = None) -> Any:
+    """`heapq.nlargest(n, items, key=)`: `sorted(items, key=key, reverse=True)[:n]`."""
+    return _first(n, sorted_(iterable, key=key, reverse=True), "nlargest")
+
+
+def _first(n: Any, items: Any, name: str) -> Any:
+    if not is_static(n):
+        raise RelaxError(f"`heapq.{name}(n, ...)` with a traced n: the length of its result must be static")
+    return items[:n]
+
+
+def _all_static(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_all_static(v) for v in value)
+    return is_static(value)
 
 
 def _sorted(items: Any, key: Any, reverse: Any, what: str) -> Any:
     if isinstance(items, Undefined):
         items.fail()
-    if not isinstance(items, (jax.Array, SoftBool)) and all(is_static(v) for v in items):
+    if not is_static(reverse):
+        raise RelaxError(f"{what} with a traced `reverse=`: it must be a Python bool")
+    if isinstance(items, (list, tuple)) and _all_static(items):
         return builtins.sorted(items, key=key, reverse=reverse)
-    if key is not None or not is_static(reverse):
-        raise RelaxError(f"{what} of traced data with `key=` is not supported; sort the keys, or write the "
-                         f"sorting algorithm itself")
-    values = jnp.asarray(unwrap(as_array(items)))
+    listed = builtins.list(items) if isinstance(items, (list, tuple)) else None
+    keys = items if key is None else [call(key, item) for item in (listed if listed is not None else items)]
+    rows = listed is not None and builtins.len(listed) > 0 and all(isinstance(v, (list, tuple)) for v in listed)
+    key_columns = _columns(keys, what)
     opts = context.current()
-    if opts.mode != "hard" and jnp.issubdtype(values.dtype, jnp.floating):
-        if values.ndim != 1:
-            raise RelaxError(f"{what} of soft data relaxes a list of numbers; these are rows (shape "
-                             f"{values.shape}): write the sorting algorithm itself, comparing what you mean")
+    if opts.mode != "hard" and any(jnp.issubdtype(c.dtype, jnp.floating) for c in key_columns):
+        if rows or builtins.len(key_columns) != 1:
+            raise RelaxError(f"{what} of soft data relaxes numbers sorted by one number each; these are rows "
+                             f"compared element by element: write the sorting algorithm itself, comparing what "
+                             f"you mean, or sort by one soft key (`key=lambda p: p[0]`)")
         draw = sampling.draw if opts.sampled else None
-        out = relaxations.odd_even_sort(values, opts.beta, opts.dist, draw)
-    else:
-        out = jnp.sort(values, axis=0)
-    return out[::-1] if reverse else out
+        values = jnp.asarray(unwrap(as_array(items)))
+        out = relaxations.odd_even_sort(key_columns[0], opts.beta, opts.dist, draw,
+                                         None if key is None else values)
+        return out[::-1] if reverse else out
+    n = key_columns[0].shape[0]
+    order = jax.lax.sort([(-c.astype(jnp.int32) if c.dtype == jnp.bool_ else -c) if reverse else c
+                          for c in key_columns] + [jnp.arange(n)], num_keys=builtins.len(key_columns) + 1)[-1]
+    if not rows:
+        return jnp.asarray(unwrap(as_array(items)))[order]
+    columns = _columns(listed, what)
+    return [type(listed[0])(c[order[i]] for c in columns) for i in range(n)]
+
+
+def _columns(values: Any, what: str) -> list:
+    """The columns of a list of numbers (one) or of rows of numbers (one per place in a row)."""
+    if isinstance(values, (list, tuple)) and values and all(isinstance(v, (list, tuple)) for v in values):
+        if builtins.len({builtins.len(v) for v in values}) != 1:
+            raise RelaxError(f"{what} of rows of different lengths: relaxjax sorts rows of one length")
+        return [jnp.asarray(unwrap(as_array([row[k] for row in values]))) for k in range(builtins.len(values[0]))]
+    column = jnp.asarray(unwrap(as_array(values)))
+    if column.ndim != 1:
+        return [column[:, k] for k in range(column.shape[1])] if column.ndim == 2 else _too_deep(what)
+    return [column]
+
+
+def _too_deep(what: str) -> Any:
+    raise RelaxError(f"{what} of an array of more than two dimensions: Python compares its rows as lists")
 
 
 def _no_text(what: str) -> RelaxError:
@@ -410,7 +488,7 @@ BUILTINS: dict[Any, Callable] = {
     builtins.print: print_, builtins.sum: sum_, builtins.reversed: reversed_, builtins.sorted: sorted_,
     builtins.str: str_, builtins.repr: repr_, builtins.format: format_, builtins.all: all_, builtins.any: any_,
     builtins.enumerate: Enumerate, builtins.zip: Zip, jnp.argmin: argmin_, jnp.argmax: argmax_, np.argmin: argmin_,
-    np.argmax: argmax_,
+    np.argmax: argmax_, heapq.nsmallest: nsmallest, heapq.nlargest: nlargest,
 }
 
 
@@ -432,10 +510,12 @@ def _call(func: Any, args: tuple, kwargs: dict, rebound: tuple[int, ...]) -> Any
     if isinstance(func, Undefined):
         func.fail()
     if func in _IN_PLACE and any(map(holds_traced, (*args, *kwargs.values()))):
+        where = ("`heapq` runs on traced values where each call is a statement of its own on a variable "
+                 "(`heapq.heappush(h, x)`, `x = heapq.heappop(h)`)" if func.__module__.lstrip("_") == "heapq"
+                 else "keep the values in an array of fixed size and find the place with a loop")
         raise RelaxError(f"`{func.__module__.lstrip('_')}.{func.__name__}(...)` changes its list in place on traced "
-                         f"values: inside a loop, relaxjax traces the body once, so the change would happen once, "
-                         f"silently. Keep the values in an array of fixed size and find the smallest with "
-                         f"`min(range(n), key=...)` (relaxed), or run the algorithm outside relax")
+                         f"values, written where relaxjax cannot make the list part of the state (inside a loop it "
+                         f"would happen once, silently): {where}")
     owner = getattr(func, "__self__", None)
     if isinstance(owner, jax.Array):   # `a.argmin()`, `a.argmax()`: relaxed like jnp.argmin
         for name, relaxed in (("argmin", argmin_), ("argmax", argmax_)):

@@ -10,6 +10,8 @@ A spec is a tuple:
 - `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
 - `("array", shape, dtype)`, `("soft", shape, dtype)` (a SoftBool's probability) and
   `("count", shape, dtype)` (a SoftCount's expectation): one leaf each.
+- `("heap", (capacity,), dtypes, template)`: a `Heap` (heapq on traced values): one leaf per column, then
+  its size and count; a list joined with a heap becomes one.
 - `("position", shape, dtype, offset)`: a SoftIndex's weights over the positions `offset, offset + 1, ...`;
   `("bounded", shape, dtype, lo, hi)`: a loop index (BoundedInt) in `lo..hi`. A position joined with a
   static int or a bounded int widens its range; joined with other numbers it is its expectation (a count).
@@ -25,9 +27,9 @@ import numpy as np
 
 from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import Window, as_array, stackable
-from relaxjax.runtime import positions
-from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, float_dtype, is_static,
-                                     unwrap)
+from relaxjax.runtime import heaps, positions
+from relaxjax.runtime.values import (BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, float_dtype,
+                                     is_static, unwrap)
 
 
 def spec_of(value: Any) -> tuple:
@@ -42,6 +44,8 @@ def spec_of(value: Any) -> tuple:
     if isinstance(value, SoftCount):
         expected = jnp.asarray(value.value)
         return ("count", expected.shape, expected.dtype)
+    if isinstance(value, Heap):
+        return ("heap", (value.capacity,), tuple(c.dtype for c in value.columns), value.template)
     if isinstance(value, SoftIndex):
         if value.weights.ndim != 1:
             return ("count", value.weights.shape[:-1], value.weights.dtype)
@@ -96,6 +100,8 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
         return b
     if b[0] == "undef":
         return a
+    if "heap" in (a[0], b[0]):
+        return _join_heaps(a, b, name)
     if "position" in (a[0], b[0]) or "bounded" in (a[0], b[0]):
         return _join_positions(a, b, name)
     if a[0] == "static":
@@ -123,6 +129,16 @@ def join(a: tuple, b: tuple, name: str = "a variable") -> tuple:
             return ("count", a[1], dtype)
         return ("array", a[1], dtype)
     return ("array", a[1], jnp.promote_types(a[2], b[2]))
+
+
+def _join_heaps(a: tuple, b: tuple, name: str) -> tuple:
+    if a[0] != "heap":
+        a, b = b, a
+    if b[0] in ("array", "seq") or (b[0] == "static" and isinstance(b[1], list)):   # a list: it becomes the heap
+        return a
+    if b[0] != "heap" or a[3] is not b[3] or len(a[2]) != len(b[2]):
+        _fail(name, a, b)
+    return ("heap", (max(a[1][0], b[1][0]),), tuple(map(jnp.promote_types, a[2], b[2])), a[3])
 
 
 def _join_positions(a: tuple, b: tuple, name: str) -> tuple:
@@ -166,6 +182,8 @@ def _describe(spec: tuple) -> str:
         return f"a {spec[1].__name__} of length {len(spec[2])}"
     if spec[0] == "map":
         return f"a dict with keys {list(spec[1])}"
+    if spec[0] == "heap":
+        return "a heap (heapq)"
     return f"an array of shape {spec[1]} and dtype {spec[2]}"
 
 
@@ -182,6 +200,11 @@ def to_leaves(value: Any, spec: tuple) -> list:
         if isinstance(value, Undefined):
             value = {k: Undefined(value.name) for k in spec[1]}
         return [leaf for k, s in zip(spec[1], spec[2]) for leaf in to_leaves(value[k], s)]
+    if kind == "heap":
+        empty = heaps.empty_like(spec[1][0], spec[2], spec[3])
+        h = empty if isinstance(value, Undefined) else heaps.as_heap(value, like=empty)
+        h = heaps.widened(h, spec[1][0], spec[2])
+        return [*h.columns, jnp.asarray(h.size, jnp.int32), jnp.asarray(h.count, jnp.int32)]
     if isinstance(value, Undefined):
         return [jnp.zeros(spec[1], spec[2])]
     if isinstance(value, list):
@@ -205,6 +228,9 @@ def from_leaves(spec: tuple, leaves: Iterator) -> Any:
         return spec[1](from_leaves(s, leaves) for s in spec[2])
     if kind == "map":
         return {k: from_leaves(s, leaves) for k, s in zip(spec[1], spec[2])}
+    if kind == "heap":
+        columns = [next(leaves) for _ in spec[2]]
+        return Heap(columns, next(leaves), next(leaves), spec[3])
     leaf = next(leaves)
     if kind == "position":
         return SoftIndex(leaf, spec[3])

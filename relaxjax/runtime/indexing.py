@@ -22,11 +22,11 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, fed_reads, positions, provenance, relaxations, sampling
+from relaxjax.runtime import context, fed_reads, heaps, positions, provenance, relaxations, sampling
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
-from relaxjax.runtime.values import (EXPECTED, BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, as_float,
+from relaxjax.runtime.values import (EXPECTED, BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float,
                                      is_boollike, is_floating, is_integral, is_number, is_static, static_bounds,
                                      unwrap)
 
@@ -167,6 +167,11 @@ def getitem(a: Any, index: Any) -> Any:
     if isinstance(a, Undefined):
         a.fail()
     parts = index if isinstance(index, tuple) else (index,)
+    if isinstance(a, Heap):
+        if not (isinstance(index, int) and index == 0):
+            raise RelaxError("a heap of traced values is read only at `h[0]`, its smallest item (its other "
+                             "places depend on the order of pushes)")
+        return heaps.peek(a)
     if isinstance(a, (dict, set)) and not is_static(index):
         traced_key(a)
     if isinstance(index, slice) and not all(is_static(b) for b in (index.start, index.stop, index.step)):
@@ -252,6 +257,9 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
     """
     if isinstance(a, Undefined):
         a.fail()
+    if isinstance(a, Heap):
+        raise RelaxError("a heap of traced values changes only through `heapq` (its places depend on the order "
+                         "of pushes)")
     head, rest = path[0], path[1:]
     parts = head if isinstance(head, tuple) else (head,)
     if isinstance(a, dict) and not all(is_static(i) for i in parts):

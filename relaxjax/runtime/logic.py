@@ -24,7 +24,7 @@ import jax.numpy as jnp
 
 from relaxjax.runtime import context, positions, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
+from relaxjax.runtime.values import (BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
                                      is_floating, is_integral, is_static, is_traced, static_bounds, unwrap)
 
 
@@ -164,10 +164,10 @@ def truth_probability(x: Any) -> Any:
     static numbers 0 and 1 (Python's `True == 1`); None for anything else."""
     if isinstance(x, SoftBool):
         return x.prob
+    if is_static(x) and isinstance(x, (int, float)) and x in (0, 1):   # bools too: `p == True` stays static
+        return float(x)
     if is_boollike(x):
         return as_float(x)
-    if is_static(x) and isinstance(x, (int, float)) and x in (0, 1):
-        return float(x)
     return None
 
 
@@ -214,6 +214,8 @@ def truth(x: Any) -> Any:
         if jnp.ndim(x.prob) != 0:
             _ambiguous(jnp.shape(x.prob))
         return x
+    if isinstance(x, Heap):   # a heap of traced values: whether it holds an item, known at run time
+        return x.count > 0
     if is_static(x):
         return bool(x)
     if isinstance(x, SoftCount) and jnp.ndim(x.value) == 0:

@@ -8,6 +8,7 @@
 | integers (ints, int arrays, SoftCounts) | `where(c, a, b)` | `SoftCount(p * a + (1 - p) * b)`: an expected integer |
 | other numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float) |
 | lists / tuples of equal length, dicts with the same keys | element by element | element by element |
+| heaps of traced values (`heapq`), or a heap and a list | slot by slot (heaps.py) | an error: a heap holds no mixture |
 | a value and an undefined one | undefined | undefined |
 """
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from relaxjax.runtime import positions, provenance, relaxations
+from relaxjax.runtime import heaps, positions, provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.indexing import as_array
-from relaxjax.runtime.values import (SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike, is_integral,
-                                     is_number, is_static, unwrap)
+from relaxjax.runtime.values import (Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
+                                     is_integral, is_number, is_static, unwrap)
 
 
 def _same_static(a: Any, b: Any) -> bool:
@@ -43,6 +44,8 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
     if isinstance(a, Undefined) or isinstance(b, Undefined):
         undefined = a if isinstance(a, Undefined) else b
         return Undefined(undefined.name, undefined.where or user_location())
+    if isinstance(a, Heap) or isinstance(b, Heap):
+        return heaps.merged(test, a, b, name)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if type(a) is not type(b) or len(a) != len(b):
             raise StructureError(f"'{name}' is a {type(a).__name__} of length {len(a)} on one path and a "

@@ -84,25 +84,32 @@ def expected_floor(x: Any, beta: Any, dist: Distribution = LOGISTIC) -> Any:
     return jnp.where(finite, m + above - below, x)
 
 
-def odd_even_sort(values: Any, beta: Any, dist: Distribution = LOGISTIC, draw: Any = None) -> Any:
+def odd_even_sort(values: Any, beta: Any, dist: Distribution = LOGISTIC, draw: Any = None,
+                  items: Any = None) -> Any:
     """The relaxed odd-even transposition sort of a 1-D array: `n` passes, pass `p` compare-swapping the
     pairs `(j, j + 1)` for `j = p % 2, p % 2 + 2, ...`, each swap taken with its probability
     P(a[j] > a[j + 1]) and both elements mixed by it (what relaxjax makes of that loop written in Python).
     `draw`, given, turns each probability into a drawn decision (mode "sampled"). Long lists run their
-    passes two at a time in a `fori_loop` (compile time independent of n)."""
-    n = values.shape[0]
+    passes two at a time in a `fori_loop` (compile time independent of n). With `items` (an array of the
+    same length), `values` are their keys: each swap mixes the items by the same probability, and the
+    sorted items are returned."""
+    if items is not None:
+        dtype = jnp.result_type(values, items, float)
+        return odd_even_sort(jnp.stack([values.astype(dtype), items.astype(dtype)]), beta, dist, draw)[1]
+    n = values.shape[-1]
 
-    def one_pass(values: Any, start: int) -> Any:
+    def one_pass(values: Any, start: int) -> Any:   # values[..., j]; row 0 holds the keys of a stack
         pairs = (n - start) // 2
         if pairs == 0:
             return values
         stop = start + 2 * pairs
-        left, right = values[start:stop:2], values[start + 1:stop:2]
-        swap = p_less(right, left, beta, dist)
+        left, right = values[..., start:stop:2], values[..., start + 1:stop:2]
+        keys = (left[0], right[0]) if values.ndim == 2 else (left, right)
+        swap = p_less(keys[1], keys[0], beta, dist)
         if draw is not None:
             swap = draw(swap)
         low, high = mix(swap, right, left), mix(swap, left, right)
-        return values.at[start:stop:2].set(low).at[start + 1:stop:2].set(high)
+        return values.at[..., start:stop:2].set(low).at[..., start + 1:stop:2].set(high)
 
     if n <= _UNROLLED_SORT or draw is not None:   # (each draw needs its own key: unrolled)
         for p in range(n):

@@ -40,9 +40,10 @@ def raised() -> MaxIterWarning | None:
     return out
 
 
-def report(running: Any, what: str) -> None:
+def report(running: Any, what: str, text: str | None = None) -> None:
     """Warn at run time if `running` (the probability, or in hard mode the fact, that the loop still
-    runs after its last pass) exceeds THRESHOLD on the inputs it gets."""
+    runs after its last pass) exceeds THRESHOLD on the inputs it gets. `text`: the warning's own words
+    (for what is not a loop: a heap that overflowed), instead of those about a loop cut at max_iter."""
     if isinstance(running, bool) and not running:
         return
     where = user_location() or "a relaxed function"
@@ -57,7 +58,8 @@ def report(running: Any, what: str) -> None:
             share = (f"{worst:.1%} of the samples still ran" if opts.sampled else "it was still running"
                      if opts.hard else f"{worst:.1%} of its probability still ran")
             try:
-                warnings.warn(f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so "
+                warnings.warn(f"{where}: {text}" if text else
+                              f"{where}: {what} stopped after max_iter={max_iter} passes while {share}, so "
                               f"the result is not the program's; raise max_iter (relax(..., max_iter=N))",
                               MaxIterWarning, stacklevel=2)
             except MaxIterWarning as err:   # the warnings filter made it an error: JAX wraps what a callback
@@ -66,4 +68,5 @@ def report(running: Any, what: str) -> None:
                 raise
 
     jax.debug.callback(warn, jnp.asarray(running, dtype=jnp.result_type(float)))
-    explain.watch("while" if "while" in what else "for", running)
+    if text is None:
+        explain.watch("while" if "while" in what else "for", running)

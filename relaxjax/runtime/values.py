@@ -26,7 +26,7 @@ from relaxjax.runtime.errors import RelaxError, UndefinedVariableError
 
 def is_traced(x: Any) -> bool:
     """True for JAX arrays (concrete or tracers) and NumPy arrays, the values that are not static."""
-    return isinstance(x, (jax.Array, np.ndarray, np.generic) + MARKERS)
+    return isinstance(x, (jax.Array, np.ndarray, np.generic, Heap) + MARKERS)
 
 
 def is_static(x: Any) -> bool:
@@ -282,6 +282,26 @@ def static_bounds(x: Any) -> tuple[int, int] | None:
     return (x, x) if _is_static_int(x) else None
 
 
+class Heap:
+    """A list that `heapq` keeps as a heap, once it holds traced values: `capacity` slots (arrays in
+    `columns`, one per place of an item: `(dist, node)` has two), the first `size` of them in use, and
+    `count` items in all (more than `size` once it overflowed: heaps.py). `template` is the type of an
+    item (`float` for numbers, `tuple` or `list` for rows)."""
+
+    __slots__ = ("columns", "size", "count", "template")
+
+    def __init__(self, columns: tuple, size: Any, count: Any, template: type):
+        self.columns, self.size, self.count, self.template = tuple(columns), size, count, template
+
+    @property
+    def capacity(self) -> int:
+        """The number of slots."""
+        return self.columns[0].shape[0]
+
+    def __repr__(self):
+        return f"Heap({self.columns!r}, size={self.size!r}, count={self.count!r})"
+
+
 class Undefined:
     """The value of a variable that has not been assigned on the path that reaches a use.
 
@@ -322,6 +342,8 @@ jax.tree_util.register_pytree_node(SoftBool, lambda s: ((s.prob,), None), lambda
 jax.tree_util.register_pytree_node(SoftCount, lambda s: ((s.value,), None), lambda _, c: SoftCount(c[0]))
 jax.tree_util.register_pytree_node(SoftIndex, lambda s: ((s.weights,), s.offset),
                                    lambda offset, c: SoftIndex(c[0], offset))
+jax.tree_util.register_pytree_node(Heap, lambda h: ((h.columns, h.size, h.count), h.template),
+                                   lambda template, c: Heap(c[0], c[1], c[2], template))
 jax.tree_util.register_pytree_node(HardFloat, lambda s: ((s.value,), None), lambda _, c: HardFloat(c[0]))
 
 

@@ -166,6 +166,8 @@ def test_truth_values_compared_with_each_other_agree_or_differ_as_independent_ev
             bitand(p, jnp.asarray(3))
     assert bitand(6, 3) == 2 and bitxor(jnp.asarray(6), 3).tolist() == 5
     assert bitor(jnp.array([True, False]), jnp.array([False, False])).tolist() == [True, False]
+    # a Python bool stays static under jit (it became a traced 1.0, and `q == 1` a bool of a tracer)
+    assert float(jax.jit(lambda v: ne(SoftBool(v), True).prob)(jnp.asarray(0.25))) == 0.75
 
 
 

@@ -7,7 +7,7 @@ import pytest
 import relaxjax.transforms.pipeline
 
 from relaxjax.transforms import (ConversionError, aliases, canonicalize, control_flow, expressions, fence,
-                                 live_iteration, locals_init, returns, subscript_stores)
+                                 list_methods, live_iteration, locals_init, returns, subscript_stores)
 from tests.transforms.helpers import run_pass, same
 
 
@@ -107,6 +107,27 @@ def test_list_repetition_becomes_a_checked_call():
         def f(n):
             return [rj__.repeat([0.0], n) for _ in rj__.call(range, n)]
     """)
+
+
+def test_heapq_calls_become_assignments_of_their_list_before_their_statement():
+    out = run_pass(list_methods, """
+        def f(h, out, x):
+            heapq.heappush(h, (x, 1))
+            d, u = heappop(h)
+            out.append(heapq.heappop(h) + 1.0)
+    """)
+    assert same(out, """
+        def f(h, out, x):
+            h, rjtmp_heap_1 = rj__.heap_call(heapq.heappush, h, (x, 1))
+            h, rjtmp_heap_2 = rj__.heap_call(heappop, h)
+            d, u = rjtmp_heap_2
+            h, rjtmp_heap_3 = rj__.heap_call(heapq.heappop, h)
+            out = rj__.list_append(out, rjtmp_heap_3 + 1.0)
+    """)
+    for body in ("x = [heapq.heappop(h) for _ in range(2)]", "x = heapq.heappop(h) if c else 0.0",
+                 "x = len(h) + heapq.heappop(h)"):
+        with pytest.raises(ConversionError, match="test.py:3: .*heap"):
+            run_pass(list_methods, f"def f(h, c):\n    x = 0.0\n    {body}\n")
 
 
 def test_if_becomes_two_branch_functions_over_the_assigned_names():

@@ -20,7 +20,8 @@ from relaxjax.runtime import context, unfinished
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.indexing import Window, getitem
 from relaxjax.runtime.trace import STATE
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, Undefined, is_floating, is_static, static_bounds, unwrap
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, Undefined, is_floating, is_static,
+                                     static_bounds, unwrap)
 
 UNROLL_MAX = 1   # a static range of at most this many steps runs as a Python loop
 
@@ -50,7 +51,7 @@ def range_(*args: Any) -> Any:
     if all(is_static(a) for a in args):
         return range(*args)
     # an expected count as a bound: the loop runs exactly to its nearest integer (no gradient through it)
-    args = tuple(jnp.round(a.value).astype(int) if isinstance(a, SoftCount) else a for a in args)
+    args = tuple(jnp.round(unwrap(a)).astype(int) if isinstance(a, (SoftCount, SoftIndex)) else a for a in args)
     if any(is_floating(a) for a in args):
         raise RelaxError("a loop bound depends on soft (floating) data; loop bounds must be static or "
                          "hard integers. Loop over a static bound and skip iterations with `if` instead")

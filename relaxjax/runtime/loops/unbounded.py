@@ -28,6 +28,9 @@ def _exact_specs(specs: tuple) -> bool:
         if spec[0] in ("seq", "map"):
             if not _exact_specs(spec[2]):
                 return False
+        elif spec[0] == "heap":
+            if any(jnp.issubdtype(d, jnp.inexact) for d in spec[2]):
+                return False
         elif spec[0] in ("soft", "count", "position") or (spec[0] == "array" and not (jnp.issubdtype(spec[2], jnp.integer)
                                                                or spec[2] == jnp.bool_)):
             return False
