@@ -20,7 +20,7 @@ from relaxjax.runtime.errors import RelaxError, traceback_location
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.indexing import Window
 from relaxjax.runtime.distributions import Distribution
-from relaxjax.runtime.values import MARKERS, Undefined, unwrap
+from relaxjax.runtime.values import MARKERS, Heap, Undefined, unwrap
 from relaxjax.transforms import pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,7 +103,7 @@ def _all_numbers(x: Any) -> bool:
 
 
 def _to_output(x: Any) -> Any:
-    if isinstance(x, (Undefined, Kept, Window)):
+    if isinstance(x, (Undefined, Kept, Window, Heap)):
         x.fail()
     if isinstance(x, MARKERS):   # a probability, a count's expectation, an argmin's expected position
         return unwrap(x)

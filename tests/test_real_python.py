@@ -536,6 +536,15 @@ def dijkstra_heapq(w):
     return dist
 
 
+def heap_as_a_list(a):
+    h = list(a)
+    heapq.heapify(h)
+    total = 0.0
+    for x in h:
+        total += x
+    return total
+
+
 def heap_sort(a):
     h = []
     for x in a:
@@ -595,6 +604,8 @@ def test_a_heap_that_overflows_its_capacity_warns_and_soft_heaps_are_refused():
         relax(heap_sort)(a)
     with pytest.raises(relaxjax.ConversionError, match=r"`heapq.heappop\(...\)` changes its list in place"):
         relax(pop_in_comprehension, mode="hard")(a)
+    with pytest.raises(RelaxError, match=rf"{HERE}:\d+: a heap of traced values .* is used as a list"):
+        relax(heap_as_a_list, mode="hard")(a)
 
 
 def argmin_methods(a):

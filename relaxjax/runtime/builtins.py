@@ -365,7 +365,7 @@ def _all_static(value: Any) -> bool:
 
 
 def _sorted(items: Any, key: Any, reverse: Any, what: str) -> Any:
-    if isinstance(items, Undefined):
+    if isinstance(items, (Undefined, Heap)):
         items.fail()
     if not is_static(reverse):
         raise RelaxError(f"{what} with a traced `reverse=`: it must be a Python bool")

@@ -70,7 +70,7 @@ def as_array(value: Any) -> Any:
         parts = [unwrap(p) for p in parts]
         dtype = jnp.result_type(*parts)
         return jnp.stack([jnp.asarray(p, dtype) for p in parts])
-    if isinstance(value, Undefined):
+    if isinstance(value, (Undefined, Heap)):
         value.fail()
     if isinstance(value, (SoftBool, SoftCount)):
         return value

@@ -298,6 +298,15 @@ class Heap:
         """The number of slots."""
         return self.columns[0].shape[0]
 
+    def fail(self, *_args: Any, **_kwargs: Any) -> Any:
+        """Raise the error for a use of a heap other than through heapq, `h[0]`, `len(h)` and its truth."""
+        raise RelaxError("a heap of traced values (a list that heapq changed) is used as a list: its items and "
+                         "their number are known only at run time, and its order is heapq's own. Use it through "
+                         "heapq (`x = heapq.heappop(h)`), `h[0]`, `len(h)` and `while h:`; to return or loop over "
+                         "its items, pop them into a list of static length")
+
+    __iter__ = __jax_array__ = __float__ = __int__ = __index__ = fail
+
     def __repr__(self):
         return f"Heap({self.columns!r}, size={self.size!r}, count={self.count!r})"
 
