@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from relaxjax import ConversionError, RelaxError, relax, sharp
+from tests.corpus import dijkstra_from_infinity
 from tests.helpers import x64
+from tests.test_real_python import dijkstra_heapq, dijkstra_heapq_without_stale_check
 
 BETA = 1.7
 REL = 1e-6 if x64() else 2e-5
@@ -300,23 +302,6 @@ def best_of_two_then_sentinel(a):
     return a, 1.0 if best == 2 else 0.0
 
 
-def dijkstra_from_infinity(w):
-    n = len(w)
-    dist = [math.inf] * n
-    dist[0] = 0.0
-    visited = [False] * n
-    for _ in range(n):
-        u = -1
-        for v in range(n):
-            if not visited[v] and (u == -1 or dist[v] < dist[u]):
-                u = v
-        visited[u] = True
-        for v in range(n):
-            if dist[u] + w[u][v] < dist[v]:
-                dist[v] = dist[u] + w[u][v]
-    return dist[n - 1]
-
-
 def test_what_a_relaxed_program_computes__a_chosen_position_is_a_distribution_over_the_positions_assigned():
     a = jnp.asarray([0.0, 1.0, 1.5, -3.0])
     q = float(s(BETA * 0.5))   # P(a[2] > a[1])
@@ -328,9 +313,9 @@ def test_what_a_relaxed_program_computes__a_chosen_position_is_a_distribution_ov
     assert np.asarray(spread)[0] < -1.0 and np.asarray(spread)[3] < -4.0   # rounding weights reach every slot
     w = np.random.default_rng(0).uniform(1.0, 5.0, (5, 5))
     for beta in (1.0, 5.0, 30.0):
-        assert np.isfinite(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta))
-        assert np.isinf(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta, positions="expected"))
-    assert p(dijkstra_from_infinity, jnp.asarray(w), beta=1e3) == approx(dijkstra_from_infinity(w.tolist()))
+        assert np.isfinite(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta)[-1])
+        assert np.isinf(p(dijkstra_from_infinity, jnp.asarray(w), beta=beta, positions="expected")[-1])
+    assert p(dijkstra_from_infinity, jnp.asarray(w), beta=1e3)[-1] == approx(dijkstra_from_infinity(w.tolist())[-1])
 
 
 # ---------------------------------------------------------------- "Supported Python"
@@ -380,6 +365,17 @@ def test_supported_python__sorting_soft_data_is_the_relaxed_odd_even_sort_and_ex
     q = float(s(BETA * 2.0))   # P(3 > 1): the one compare-swap
     np.testing.assert_allclose(p(sort_soft, jnp.asarray([3.0, 1.0])), [q * 1 + (1 - q) * 3, q * 3 + (1 - q) * 1],
                                rtol=REL)
+
+
+def test_supported_python__a_soft_heap_relaxes_dijkstra_closer_than_the_array_search_unless_stale_checked():
+    rng = np.random.default_rng(0)   # the README's figures: 20 random 6x6 graphs
+    ws = jnp.asarray(np.stack([rng.uniform(0.5, 4.0, (6, 6)) for _ in range(20)]))
+    want = np.asarray([dijkstra_heapq_without_stale_check(w.tolist()) for w in np.asarray(ws)])
+
+    def error(fn, beta):
+        return float(np.mean(np.abs(np.asarray(jax.vmap(relax(fn, beta=beta))(ws)) - want)))
+    assert error(dijkstra_heapq_without_stale_check, 30.0) < 0.005 < 0.02 < error(dijkstra_from_infinity, 30.0)
+    assert error(dijkstra_heapq, 100.0) > 0.05   # the stale-entry check's tie
 
 
 def test_supported_python__a_loop_bound_on_soft_data_is_an_error_naming_the_line():

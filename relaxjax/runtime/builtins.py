@@ -164,7 +164,7 @@ def len_(x: Any) -> int:
     if isinstance(x, Window):   # a slice with a traced bound: its length, known at run time
         return jnp.maximum(0, (unwrap(x.stop) - unwrap(x.start) + x.step - 1) // x.step)
     if isinstance(x, Heap):   # a heap of traced values: how many items it holds, known at run time
-        return x.count
+        return heaps.length(x)
     if is_static(x):
         return builtins.len(x)
     shape = jnp.shape(unwrap(x))

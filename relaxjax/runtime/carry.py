@@ -10,8 +10,9 @@ A spec is a tuple:
 - `("undef", name)`: a variable with no value yet; it becomes zeros once the body gives it a type.
 - `("array", shape, dtype)`, `("soft", shape, dtype)` (a SoftBool's probability) and
   `("count", shape, dtype)` (a SoftCount's expectation): one leaf each.
-- `("heap", (capacity,), dtypes, template)`: a `Heap` (heapq on traced values): one leaf per column, then
-  its size and count; a list joined with a heap becomes one.
+- `("heap", (capacity,), dtypes, template, integral)`: a `Heap` (heapq on traced values): one leaf per
+  column, then its size and count, or for a soft heap (`integral` not None) its presences; a list joined
+  with a heap becomes one, an exact heap joined with a soft one becomes soft.
 - `("position", shape, dtype, offset)`: a SoftIndex's weights over the positions `offset, offset + 1, ...`;
   `("bounded", shape, dtype, lo, hi)`: a loop index (BoundedInt) in `lo..hi`. A position joined with a
   static int or a bounded int widens its range; joined with other numbers it is its expectation (a count).
@@ -29,7 +30,7 @@ from relaxjax.runtime.errors import RelaxError, StructureError
 from relaxjax.runtime.indexing import Window, as_array, stackable
 from relaxjax.runtime import heaps, positions
 from relaxjax.runtime.values import (BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, float_dtype,
-                                     is_static, unwrap)
+                                     is_floating, is_static, unwrap)
 
 
 def spec_of(value: Any) -> tuple:
@@ -45,7 +46,7 @@ def spec_of(value: Any) -> tuple:
         expected = jnp.asarray(value.value)
         return ("count", expected.shape, expected.dtype)
     if isinstance(value, Heap):
-        return ("heap", (value.capacity,), tuple(c.dtype for c in value.columns), value.template)
+        return ("heap", (value.capacity,), tuple(c.dtype for c in value.columns), value.template, value.integral)
     if isinstance(value, SoftIndex):
         if value.weights.ndim != 1:
             return ("count", value.weights.shape[:-1], value.weights.dtype)
@@ -53,7 +54,7 @@ def spec_of(value: Any) -> tuple:
     if isinstance(value, BoundedInt) and jnp.ndim(value.value) == 0:
         return ("bounded", (), jnp.asarray(value.value).dtype, value.lo, value.hi)
     if isinstance(value, list):
-        if stackable(value):
+        if stackable(value) and not _mixed_rows(value):
             arr = as_array(value)
             if isinstance(arr, (SoftBool, SoftCount)):
                 return spec_of(arr)
@@ -138,7 +139,11 @@ def _join_heaps(a: tuple, b: tuple, name: str) -> tuple:
         return a
     if b[0] != "heap" or a[3] is not b[3] or len(a[2]) != len(b[2]):
         _fail(name, a, b)
-    return ("heap", (max(a[1][0], b[1][0]),), tuple(map(jnp.promote_types, a[2], b[2])), a[3])
+    integral = a[4] if a[4] is not None else b[4]   # soft when either is
+    dtypes = tuple(map(jnp.promote_types, a[2], b[2]))
+    if integral is not None:
+        dtypes = tuple(jnp.promote_types(d, float_dtype()) for d in dtypes)
+    return ("heap", (max(a[1][0], b[1][0]),), dtypes, a[3], integral)
 
 
 def _join_positions(a: tuple, b: tuple, name: str) -> tuple:
@@ -187,6 +192,14 @@ def _describe(spec: tuple) -> str:
     return f"an array of shape {spec[1]} and dtype {spec[2]}"
 
 
+def _mixed_rows(value: list) -> bool:
+    """Whether a list holds tuples that mix floats with integers (`(dist, node)`): one array would make
+    the integers floats, so they are carried as they are."""
+    def floating(x: Any) -> bool:
+        return isinstance(x, float) or (not isinstance(x, (int, SoftCount, SoftIndex, SoftBool)) and is_floating(x))
+    return any(isinstance(row, tuple) and len({floating(x) for x in row}) > 1 for row in value)
+
+
 def to_leaves(value: Any, spec: tuple) -> list:
     """The carry leaves of `value` in the layout of `spec` (zeros for a variable with no value yet)."""
     kind = spec[0]
@@ -201,9 +214,13 @@ def to_leaves(value: Any, spec: tuple) -> list:
             value = {k: Undefined(value.name) for k in spec[1]}
         return [leaf for k, s in zip(spec[1], spec[2]) for leaf in to_leaves(value[k], s)]
     if kind == "heap":
-        empty = heaps.empty_like(spec[1][0], spec[2], spec[3])
+        empty = heaps.empty_like(spec[1][0], spec[2], spec[3], spec[4])
         h = empty if isinstance(value, Undefined) else heaps.as_heap(value, like=empty)
+        if spec[4] is not None:
+            h = heaps.softened(h, spec[4])
         h = heaps.widened(h, spec[1][0], spec[2])
+        if h.soft:
+            return [*h.columns, h.presence]
         return [*h.columns, jnp.asarray(h.size, jnp.int32), jnp.asarray(h.count, jnp.int32)]
     if isinstance(value, Undefined):
         return [jnp.zeros(spec[1], spec[2])]
@@ -230,6 +247,8 @@ def from_leaves(spec: tuple, leaves: Iterator) -> Any:
         return {k: from_leaves(s, leaves) for k, s in zip(spec[1], spec[2])}
     if kind == "heap":
         columns = [next(leaves) for _ in spec[2]]
+        if spec[4] is not None:
+            return Heap(columns, None, None, spec[3], next(leaves), spec[4])
         return Heap(columns, next(leaves), next(leaves), spec[3])
     leaf = next(leaves)
     if kind == "position":

@@ -16,9 +16,23 @@ pops exactly the items Python's would as long as fewer pops than its capacity fo
 dropped item was larger than every kept one. `len` counts dropped items; a pop that would need one warns
 with `MaxIterWarning`, as a loop cut at `max_iter` does.
 
-Which item is smallest is a hard decision: in modes "relaxed" and "sampled" a heap of floating values is
-an error naming the line (write the search over an array, which relaxes: `u = -1; for v in range(n): if
-not done[v] and (u == -1 or dist[v] < dist[u]): u = v`). A heap of integers runs exactly in every mode.
+A heap of integers runs exactly in every mode. In mode "relaxed" a heap with floating items is a *soft
+heap*: slot j holds its item with probability `presence[j]`, and
+
+- `heappush` writes the item, with probability 1, into the slot least likely to hold one (a push under a
+  soft `if` leaves the two branches' heaps to be mixed slot by slot: presences by the branch probability,
+  items by their share of the presence). A push that displaces presence above 1/100 warns with
+  `MaxIterWarning` (raise `max_iter`);
+- `heappop` returns the expected item: slot j is the smallest present item with weight
+  `W_j = presence[j] * prod_k (1 - presence[k] * P(item_k < item_j))` (P the relaxed `<` of the first
+  floating place, exact on integer places before it, as Python compares rows), normalised; integer places
+  of the item come out as expected counts. Presences drop by `W * min(1, sum(presence))`, so that the
+  expected number of items drops by one;
+- `len(h)` is the expected number of items, `sum(presence)`, and `while h:` holds with probability
+  `min(1, len(h))`; `h[0]` is the expected smallest item.
+
+As beta grows the soft heap pops what the exact one pops (items tied in their floating place share their
+pops). Mode "sampled" refuses a heap of floating values.
 """
 from __future__ import annotations
 
@@ -27,9 +41,9 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, unfinished
+from relaxjax.runtime import context, relaxations, unfinished
 from relaxjax.runtime.errors import RelaxError
-from relaxjax.runtime.values import Heap, SoftBool, Undefined, unwrap
+from relaxjax.runtime.values import Heap, SoftBool, SoftCount, Undefined, float_dtype, unwrap
 
 FUNCTIONS = ("heappush", "heappop", "heapify", "heappushpop", "heapreplace")   # those that change their list
 
@@ -52,12 +66,32 @@ def _template(item: Any) -> type:
     return type(item) if isinstance(item, (tuple, list)) else float
 
 
+def _floating(columns: Any) -> bool:
+    return any(jnp.issubdtype(c.dtype, jnp.floating) for c in columns)
+
+
 def _check_mode(columns: Any) -> None:
-    if context.current().mode != "hard" and any(jnp.issubdtype(c.dtype, jnp.floating) for c in columns):
-        raise RelaxError("`heapq` on floating values in a relaxed function: which item is smallest is a hard "
-                         "decision, which relaxjax cannot relax inside a heap. Run it with mode=\"hard\", or "
-                         "write the search over an array, which relaxes (`u = -1; for v in range(n): if not "
-                         "done[v] and (u == -1 or dist[v] < dist[u]): u = v`)")
+    if context.current().sampled and _floating(columns):
+        raise RelaxError("`heapq` on floating values in mode \"sampled\": a drawn heap is not built; run it "
+                         "with mode=\"hard\" or \"relaxed\"")
+
+
+def _soft_wanted(columns: Any) -> bool:
+    opts = context.current()
+    return not opts.hard and _floating(columns)
+
+
+def softened(h: Heap, integral: tuple | None = None) -> Heap:
+    """`h` as a soft heap (its slots in use present with probability 1); `integral` overrides which
+    columns count as integers."""
+    if h.soft:
+        return h
+    dtype = float_dtype()
+    if integral is None:
+        integral = tuple(not jnp.issubdtype(c.dtype, jnp.floating) for c in h.columns)
+    presence = (jnp.arange(h.capacity) < h.size).astype(dtype)
+    return Heap([c.astype(jnp.result_type(c, dtype)) for c in h.columns], None, None, h.template, presence,
+                integral)
 
 
 def as_heap(items: Any, first: Any = None, like: Heap | None = None) -> Heap:
@@ -87,7 +121,9 @@ def as_heap(items: Any, first: Any = None, like: Heap | None = None) -> Heap:
         columns.append(column)
     _check_mode(columns)
     n = jnp.asarray(len(items), jnp.int32)
-    return Heap(columns, n, n, template)
+    h = Heap(columns, n, n, template)
+    return softened(h, like.integral if like is not None else None) if _soft_wanted(columns) or (
+        like is not None and like.soft) else h
 
 
 def _beyond(dtype: Any, largest: bool) -> Any:
@@ -130,6 +166,8 @@ def push(h: Heap, item: Any) -> Heap:
                          "all rows of one length)")
     columns = [c.astype(jnp.result_type(c, p)) for c, p in zip(h.columns, parts)]
     _check_mode(columns)
+    if h.soft or _soft_wanted(columns):
+        return _soft_push(softened(Heap(columns, h.size, h.count, h.template, h.presence, h.integral)), parts)
     full = h.size >= h.capacity
     largest = _extreme(Heap(columns, h.size, h.count, h.template), largest=True)
     slot = jnp.where(full, largest, h.size)
@@ -140,6 +178,8 @@ def push(h: Heap, item: Any) -> Heap:
 
 def pop(h: Heap) -> tuple:
     """`heappop(h)`: `(the heap without its smallest item, that item)`."""
+    if h.soft:
+        return _soft_pop(h)
     slot = _extreme(h)
     parts = [c[slot] for c in h.columns]
     last = jnp.maximum(h.size - 1, 0)
@@ -153,6 +193,8 @@ def pop(h: Heap) -> tuple:
 
 def peek(h: Heap) -> Any:
     """`h[0]`: the smallest item."""
+    if h.soft:
+        return _soft_item(h, _first_weights(h))
     slot = _extreme(h)
     return _item(h, [c[slot] for c in h.columns])
 
@@ -160,26 +202,106 @@ def peek(h: Heap) -> Any:
 def widened(h: Heap, capacity: int, dtypes: tuple) -> Heap:
     """`h` with `capacity` slots (at least its own) and columns of `dtypes`."""
     columns = [jnp.pad(c, (0, capacity - c.shape[0])).astype(d) for c, d in zip(h.columns, dtypes)]
-    return Heap(columns, h.size, h.count, h.template)
+    presence = None if not h.soft else jnp.pad(h.presence, (0, capacity - h.capacity))
+    return Heap(columns, h.size, h.count, h.template, presence, h.integral)
+
+
+def length(h: Heap) -> Any:
+    """`len(h)`: the number of items (a soft heap: the expected number, a `SoftCount`)."""
+    return SoftCount(jnp.sum(h.presence)) if h.soft else h.count
+
+
+def truth(h: Heap) -> Any:
+    """`bool(h)`: whether it holds an item (a soft heap: `SoftBool(min(1, len(h)))`)."""
+    return SoftBool(jnp.clip(jnp.sum(h.presence), 0.0, 1.0)) if h.soft else h.count > 0
+
+
+def _soft_push(h: Heap, parts: list) -> Heap:
+    slot = jnp.argmin(h.presence)
+    unfinished.report(h.presence[slot] > 0.01, "a heap", text="a soft heap (heapq in a relaxed function) "
+                      "wrote over an item present with probability above 1/100: it has max_iter plus its first "
+                      "items slots, fewer than the pushes that remain likely; raise max_iter "
+                      "(relax(..., max_iter=N))")
+    columns = [c.at[slot].set(p.astype(c.dtype)) for c, p in zip(h.columns, parts)]
+    return Heap(columns, None, None, h.template, h.presence.at[slot].set(1.0), h.integral)
+
+
+def _p_less(h: Heap) -> Any:
+    """P(item k < item j) for every pair of slots [k, j]: rows compared place by place, integer places
+    exactly and the first floating place relaxed (a tie there is 1/2)."""
+    opts = context.current()
+    less, equal = 0.0, 1.0
+    for column, integral in zip(h.columns, h.integral):
+        a, b = column[:, None], column[None, :]
+        if not integral:
+            return less + equal * relaxations.p_less(a, b, opts.beta, opts.dist)
+        less = less + equal * (a < b)
+        equal = equal * (a == b)
+    return less
+
+
+def _first_weights(h: Heap) -> Any:
+    """The probability that each slot holds the smallest item, given that the heap holds one: slot j
+    present and no present item below it, `presence[j] * (1 - sum_k presence[k] * P(item_k < item_j))`
+    (the lower bound of that probability, exact when the items below j exclude one another, as the halves
+    of an item popped half are meant to); where every slot's bound is 0 (three or more items tie), the
+    product form that takes them as independent."""
+    dtype = h.presence.dtype
+    eps = jnp.finfo(dtype).eps
+    beaten = jnp.where(jnp.eye(h.capacity, dtype=bool), 0.0, h.presence[:, None] * _p_less(h))
+    bound = h.presence * jnp.clip(1.0 - jnp.sum(beaten, axis=0), 0.0, 1.0)
+    unbeaten = jnp.sum(jnp.log1p(-jnp.clip(beaten, 0.0, 1.0 - eps)), axis=0)
+    independent = h.presence * jnp.exp(unbeaten - jnp.max(unbeaten))
+    return jnp.where(jnp.sum(bound) > eps, _normalised(bound), _normalised(independent))
+
+
+def _normalised(weights: Any) -> Any:
+    total = jnp.sum(weights)
+    usable = total > jnp.finfo(weights.dtype).eps
+    return jnp.where(usable, weights / jnp.where(usable, total, 1.0), 0.0)
+
+
+def _soft_item(h: Heap, weights: Any) -> Any:
+    parts = [relaxations.weighted_sum(weights, c) for c in h.columns]
+    return _item(h, [SoftCount(p) if integral else p for p, integral in zip(parts, h.integral)])
+
+
+def _soft_pop(h: Heap) -> tuple:
+    weights = _first_weights(h)
+    taken = jnp.minimum(h.presence, weights * jnp.clip(jnp.sum(h.presence), 0.0, 1.0))
+    new = Heap(h.columns, None, None, h.template, h.presence - taken, h.integral)
+    return new, _soft_item(h, weights)
 
 
 
 def merged(test: Any, a: Any, b: Any, name: str) -> Heap:
-    """`a if test else b` where one of them is a heap (the other a heap, or a list that becomes one)."""
-    if isinstance(test, SoftBool):
-        raise RelaxError(f"'{name}', a heap of traced values, changes under a soft decision: which items it "
-                         f"holds would be a mixture, which a heap cannot hold. Run it with mode=\"hard\", or write "
-                         f"the search over an array, which relaxes")
+    """`a if test else b` where one of them is a heap (the other a heap, or a list that becomes one); under
+    a soft test, a soft heap mixed slot by slot."""
     like = a if isinstance(a, Heap) else b
     a, b = (as_heap(v, like=like) if isinstance(v, list) else v for v in (a, b))
     if not (isinstance(a, Heap) and isinstance(b, Heap)) or a.template is not b.template \
             or len(a.columns) != len(b.columns):
         raise RelaxError(f"'{name}' is a heap on one path and {_describe(a if b is like else b)} on the other")
+    if isinstance(test, SoftBool) or a.soft or b.soft:
+        integral = (a if a.soft else b).integral if a.soft or b.soft else None
+        a, b = softened(a, integral), softened(b, integral)
     capacity = max(a.capacity, b.capacity)
     dtypes = tuple(jnp.result_type(x, y) for x, y in zip(a.columns, b.columns))
     a, b = widened(a, capacity, dtypes), widened(b, capacity, dtypes)
+    if a.soft:
+        return _soft_merged(test, a, b)
     return Heap([jnp.where(test, x, y) for x, y in zip(a.columns, b.columns)], jnp.where(test, a.size, b.size),
                 jnp.where(test, a.count, b.count), a.template)
+
+
+def _soft_merged(test: Any, a: Heap, b: Heap) -> Heap:
+    p = test.prob if isinstance(test, SoftBool) else jnp.asarray(test, a.presence.dtype)
+    wa, wb = p * a.presence, (1 - p) * b.presence
+    total = wa + wb
+    usable = total > jnp.finfo(total.dtype).eps   # below, the slot's item hardly matters
+    share = jnp.where(usable, wa / jnp.where(usable, total, 1.0), jnp.asarray(p, total.dtype))
+    columns = [relaxations.mix(share, x, y) for x, y in zip(a.columns, b.columns)]
+    return Heap(columns, None, None, a.template, total, a.integral)
 
 
 def _describe(value: Any) -> str:
@@ -188,7 +310,8 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def empty_like(capacity: int, dtypes: tuple, template: type) -> Heap:
-    """A heap with no items, `capacity` slots and columns of `dtypes`."""
+def empty_like(capacity: int, dtypes: tuple, template: type, integral: tuple | None = None) -> Heap:
+    """A heap with no items, `capacity` slots and columns of `dtypes` (soft where `integral` is given)."""
     zero = jnp.asarray(0, jnp.int32)
-    return Heap([jnp.zeros((capacity,), d) for d in dtypes], zero, zero, template)
+    h = Heap([jnp.zeros((capacity,), d) for d in dtypes], zero, zero, template)
+    return h if integral is None else softened(h, integral)

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, positions, relaxations, sampling
+from relaxjax.runtime import context, heaps, positions, relaxations, sampling
 from relaxjax.runtime.errors import RelaxError
 from relaxjax.runtime.values import (BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
                                      is_floating, is_integral, is_static, is_traced, static_bounds, unwrap)
@@ -215,7 +215,7 @@ def truth(x: Any) -> Any:
             _ambiguous(jnp.shape(x.prob))
         return x
     if isinstance(x, Heap):   # a heap of traced values: whether it holds an item, known at run time
-        return x.count > 0
+        return heaps.truth(x)
     if is_static(x):
         return bool(x)
     if isinstance(x, SoftCount) and jnp.ndim(x.value) == 0:

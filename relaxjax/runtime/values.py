@@ -286,12 +286,23 @@ class Heap:
     """A list that `heapq` keeps as a heap, once it holds traced values: `capacity` slots (arrays in
     `columns`, one per place of an item: `(dist, node)` has two), the first `size` of them in use, and
     `count` items in all (more than `size` once it overflowed: heaps.py). `template` is the type of an
-    item (`float` for numbers, `tuple` or `list` for rows)."""
+    item (`float` for numbers, `tuple` or `list` for rows).
 
-    __slots__ = ("columns", "size", "count", "template")
+    A soft heap (modes "relaxed" and "sampled" with floating items) has `presence` instead of a size: the
+    probability that each slot holds its item (its columns then floating; `integral` says which were
+    integers), and `size` and `count` are None."""
 
-    def __init__(self, columns: tuple, size: Any, count: Any, template: type):
+    __slots__ = ("columns", "size", "count", "template", "presence", "integral")
+
+    def __init__(self, columns: tuple, size: Any, count: Any, template: type, presence: Any = None,
+                 integral: tuple | None = None):
         self.columns, self.size, self.count, self.template = tuple(columns), size, count, template
+        self.presence, self.integral = presence, integral
+
+    @property
+    def soft(self) -> bool:
+        """Whether the heap holds items with probabilities (`presence`)."""
+        return self.presence is not None
 
     @property
     def capacity(self) -> int:
@@ -351,8 +362,9 @@ jax.tree_util.register_pytree_node(SoftBool, lambda s: ((s.prob,), None), lambda
 jax.tree_util.register_pytree_node(SoftCount, lambda s: ((s.value,), None), lambda _, c: SoftCount(c[0]))
 jax.tree_util.register_pytree_node(SoftIndex, lambda s: ((s.weights,), s.offset),
                                    lambda offset, c: SoftIndex(c[0], offset))
-jax.tree_util.register_pytree_node(Heap, lambda h: ((h.columns, h.size, h.count), h.template),
-                                   lambda template, c: Heap(c[0], c[1], c[2], template))
+jax.tree_util.register_pytree_node(Heap, lambda h: ((h.columns, h.size, h.count, h.presence),
+                                                    (h.template, h.integral)),
+                                   lambda aux, c: Heap(c[0], c[1], c[2], aux[0], c[3], aux[1]))
 jax.tree_util.register_pytree_node(HardFloat, lambda s: ((s.value,), None), lambda _, c: HardFloat(c[0]))
 
 
