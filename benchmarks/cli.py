@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     expectation.add_argument("--plot", help="also draw the gap against beta into this PNG file")
     expectation.add_argument("--out", help="also write the results to this JSON file")
     _add_sort_parser(sub)
+    from relaxjax.benchmarks import path_cli
+    path_cli.add_parser(sub)
     return command_line
 
 
@@ -57,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sort":
         from relaxjax.benchmarks import sort_cli
         return sort_cli.run(args)
+    if args.command == "path":
+        from relaxjax.benchmarks import path_cli
+        return path_cli.run(args)
 
     if args.command == "fuzz":
         jax.config.update("jax_enable_x64", not args.float32)

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(path: str | None, results: list[dict]) -> None:
     if path:
-        rows = [{k: v for k, v in r.items() if k not in ("model", "test_indices")} for r in results]
+        rows = [{"method": r["method"], "size": r["n"], "test": {"em": r["test_em"], "ew": r["test_ew"]},
+                 **{k: v for k, v in r.items() if k not in ("model", "test_indices", "method")}} for r in results]
         with open(path, "w") as f:
-            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "rows": rows}, f, indent=2)
+            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "results": rows}, f, indent=2)

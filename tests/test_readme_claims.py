@@ -651,6 +651,34 @@ def test_learning_from_sorting_supervision__methods_and_the_papers_protocol_are_
     assert multidigit.TRAIN_SIZE == 55_000   # train[:55000], train[55000:] for validation
 
 
+# ---------------------------------------------------------------- "Learning from shortest paths"
+def test_learning_from_shortest_paths__the_program_shown_is_the_benchmarks_and_its_loss_gradient_a_mask_difference():
+    from relaxjax.benchmarks import algorithms, path_losses, path_solvers
+    shown = re.search(r"```python\n(def grid_shortest_path.*?)```", _section("Learning from shortest paths"), re.S)
+    assert ast.dump(ast.parse(shown.group(1))) == _without_docstring(algorithms.grid_shortest_path)
+    costs = jnp.asarray(np.random.default_rng(0).uniform(0.5, 9.0, (5, 5)))
+    true_path = jnp.asarray(np.eye(5))   # "zero when the true path is the cheapest one"
+    grad = jax.grad(path_losses.relaxjax_bellman_ford)(costs, true_path, costs, 1e3, None)
+    np.testing.assert_allclose(grad, true_path - path_solvers.shortest_path(costs), atol=1e-3)
+    cheapest = path_solvers.shortest_path(costs)
+    assert float(jnp.abs(jax.grad(path_losses.relaxjax_bellman_ford)(costs, cheapest, costs, 1e3, None)).max()) < 1e-3
+
+
+def test_learning_from_shortest_paths__methods_and_the_protocol_are_the_defaults():
+    from relaxjax.benchmarks import cli, path_cli, path_losses, path_model
+    section = _section("Learning from shortest paths")
+    path = cli.parser()._subparsers._group_actions[0].choices["path"]
+    options = {a.dest: a for a in path._actions}
+    listed = {"relaxjax-bellman-ford", "blackbox", "perturbed", "direct-costs"}
+    assert set(options["methods"].choices) == listed and all(f"`{m}`" in section for m in listed)
+    assert options["lr"].default == 5e-4 and options["beta"].default == 30.0 and path_cli.FULL["batch"] == 70
+    assert path_losses.INTERPOLATION == 2 and path_losses.SAMPLES == 3 and path_losses.SIGMA == 0.1
+    assert path_cli.FULL["maps"] == [10_000, 1_000, 1_000] and path_cli.FULL["sizes"] == [12, 18, 24, 30]
+    assert path_cli.QUICK["sizes"] == [12] and path_cli.QUICK["methods"] == ["relaxjax-bellman-ford", "blackbox"]
+    assert options["plots"].default == "path-results" and options["tiles"].default == "freeciv"
+    assert [m for m in dir(path_model.CostNet) if m == "init_state"]   # batch norm's running statistics
+
+
 # ---------------------------------------------------------------- "Performance"
 def test_performance__speed_runs_at_batch_128_and_every_scan_step_is_rematerialised():
     from relaxjax.benchmarks import algorithms, cli

@@ -189,9 +189,10 @@ def test_a_short_run_end_to_end(fake_mnist, tmp_path):
                        "--batch", "4", "--eval-every", "2", "--val-sets", "6", "--test-sets", "6",
                        "--beta-final", "16", "--no-progress", "--out", str(out), "--plots", str(plots)])
     assert status == 0
-    rows = json.loads(out.read_text())["rows"]
-    assert [r["method"] for r in rows] == ["relaxjax-bubble", "softsort"]
+    rows = json.loads(out.read_text())["results"]   # the shape every learning task writes
+    assert [(r["method"], r["size"]) for r in rows] == [("relaxjax-bubble", 3), ("softsort", 3)]
     for row in rows:
+        assert row["test"] == {"em": row["test_em"], "ew": row["test_ew"]}
         assert [p["step"] for p in row["curve"]] == [2, 4]
         assert 0 <= row["test_em"] <= 1 and 0 <= row["test_ew"] <= 1
         assert row["chance_em"] == pytest.approx(1 / math.factorial(3))

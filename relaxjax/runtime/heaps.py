@@ -1,4 +1,4 @@
-"""`heapq` on traced values: a heap of fixed capacity, exact (hard mode).
+"""`heapq` on traced values: a heap of fixed capacity, exact in hard mode, soft in relaxed mode.
 
 | call | a list of static values | a list holding traced values (a `Heap`) |
 | --- | --- | --- |
@@ -24,10 +24,11 @@ heap*: slot j holds its item with probability `presence[j]`, and
   items by their share of the presence). A push that displaces presence above 1/100 warns with
   `MaxIterWarning` (raise `max_iter`);
 - `heappop` returns the expected item: slot j is the smallest present item with weight
-  `W_j = presence[j] * prod_k (1 - presence[k] * P(item_k < item_j))` (P the relaxed `<` of the first
-  floating place, exact on integer places before it, as Python compares rows), normalised; integer places
-  of the item come out as expected counts. Presences drop by `W * min(1, sum(presence))`, so that the
-  expected number of items drops by one;
+  `W_j = presence[j] * max(0, 1 - sum_k presence[k] * P(item_k < item_j))` (P the relaxed `<` of the
+  first floating place, exact on integer places before it, as Python compares rows), normalised; where
+  every W_j is 0 (three or more items tied), `presence[j] * prod_k (1 - presence[k] * P(...))` instead.
+  Integer places of the item come out as expected counts. Presences drop by `W * min(1, sum(presence))`,
+  so that the expected number of items drops by one;
 - `len(h)` is the expected number of items, `sum(presence)`, and `while h:` holds with probability
   `min(1, len(h))`; `h[0]` is the expected smallest item.
 

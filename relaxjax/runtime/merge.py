@@ -8,7 +8,7 @@
 | integers (ints, int arrays, SoftCounts) | `where(c, a, b)` | `SoftCount(p * a + (1 - p) * b)`: an expected integer |
 | other numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float) |
 | lists / tuples of equal length, dicts with the same keys | element by element | element by element |
-| heaps of traced values (`heapq`), or a heap and a list | slot by slot (heaps.py) | an error: a heap holds no mixture |
+| heaps of traced values (`heapq`), or a heap and a list | slot by slot (heaps.py) | a soft heap: presences mixed by p, items by their share (heaps.py) |
 | a value and an undefined one | undefined | undefined |
 """
 from __future__ import annotations

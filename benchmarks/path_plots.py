@@ -1,0 +1,61 @@
+"""PNGs of a `relaxjax-bench path` run: validation cost-optimal paths over training, and a test map with
+the true path and each method's predicted path drawn over it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from relaxjax.benchmarks.path import predicted_paths
+
+
+def save(results: list[dict], tests: dict, folder: str) -> list[Path]:
+    """Write path-curves.png and path-test-map.png into `folder` (`tests`: the test split of each size);
+    the paths written (none without matplotlib)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plots (pip install 'relaxjax[bench]')")
+        return []
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    size = results[-1]["size"]
+    return [_curves(results, plt, out / "path-curves.png"),
+            _test_map([r for r in results if r["size"] == size], tests[size], plt, out / "path-test-map.png")]
+
+
+def _curves(results: list[dict], plt, path: Path) -> Path:
+    sizes = sorted({r["size"] for r in results})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(4 * len(sizes), 3.2), squeeze=False)
+    for ax, size in zip(axes[0], sizes):
+        for r in (r for r in results if r["size"] == size):
+            ax.plot([p["step"] for p in r["curve"]], [p["val_optimal"] for p in r["curve"]], label=r["method"])
+        ax.set(title=f"{size}x{size}", xlabel="step", ylabel="validation cost-optimal paths", ylim=(0, 1))
+    axes[0][-1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _test_map(results: list[dict], test: dict, plt, path: Path) -> Path:
+    image, truth = test["images"][:1], test["paths"][0]
+    size = truth.shape[0]
+    fig, axes = plt.subplots(1, len(results), figsize=(3 * len(results), 3.3), squeeze=False)
+    for ax, r in zip(axes[0], results):
+        costs, mask = predicted_paths(r["model"], r["state"], image)
+        mask = np.asarray(mask[0])
+        ax.imshow(image[0], extent=(0, size, size, 0))
+        for cells, colour, offset in ((truth, "white", -0.12), (mask, "red", 0.12)):
+            rows, cols = np.nonzero(cells)
+            ax.scatter(cols + 0.5 + offset, rows + 0.5 + offset, s=12, c=colour, edgecolors="black", linewidths=0.3)
+        optimal = float(np.sum(test["costs"][0] * mask)) <= float(test["optimum"][0]) * (1 + 1e-6)
+        ax.set_title(f"{r['method']}\n{'cost-optimal' if optimal else 'not optimal'}", fontsize=7)
+        ax.axis("off")
+    fig.suptitle("a test map: true path (white), predicted path (red)", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
