@@ -20,9 +20,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from relaxjax.benchmarks import path_data, path_losses, path_solvers
+from relaxjax.benchmarks import path_data, path_losses, path_solvers, sharding
 from relaxjax.benchmarks.path_model import CostNet
 
 EVAL_CHUNK = 100   # maps per evaluation call
@@ -42,20 +41,14 @@ class Config:
     seed: int = 0
 
 
-def mesh() -> Mesh:
-    """A one-axis mesh, "batch", over every local device."""
-    return Mesh(np.asarray(jax.local_devices()), ("batch",))
-
-
 def train(config: Config, data: dict, progress: bool = True) -> dict:
     """Train one model on `data` (splits "train", "val", "test" of path_data.generate); its figures,
     learning curve, step times and best parameters (key "model")."""
     from tqdm.auto import tqdm
 
-    devices = mesh()
-    batch = max(1, config.batch // devices.size) * devices.size   # a multiple of the device count
-    sharded = NamedSharding(devices, PartitionSpec("batch"))
-    replicated = NamedSharding(devices, PartitionSpec())
+    devices = sharding.mesh()
+    batch = sharding.batch_size(config.batch, devices)
+    sharded, replicated = sharding.split(devices), sharding.replicated(devices)
     loss_of_map = path_losses.METHODS[config.method]
     key = jax.random.PRNGKey(config.seed)
     key, init_key = jax.random.split(key)

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from relaxjax.benchmarks import multidigit, sort_losses, sort_metrics
+from relaxjax.benchmarks import multidigit, sharding, sort_losses, sort_metrics
 from relaxjax.benchmarks.sort_model import ScoreCNN
 
 EVAL_CHUNK = 100  # sets per evaluation call
@@ -57,7 +57,9 @@ def train(config: Config, data: dict[str, multidigit.Split], progress: bool = Tr
     loss_of_set = sort_losses.METHODS[config.method][0]
     key = jax.random.PRNGKey(config.seed)
     key, init_key, val_key, test_key = jax.random.split(key, 4)
-    model = ScoreCNN(init_key)
+    devices = sharding.mesh()
+    batch = sharding.batch_size(config.batch, devices)
+    model = jax.device_put(ScoreCNN(init_key), sharding.replicated(devices))
     optimiser = optax.adam(config.learning_rate)
     opt_state = optimiser.init(eqx.filter(model, eqx.is_array))
     val_indices = _eval_indices(val_key, data["val"], config.val_sets, config.n)
@@ -65,7 +67,8 @@ def train(config: Config, data: dict[str, multidigit.Split], progress: bool = Tr
 
     @eqx.filter_jit
     def step(model, opt_state, key, temperature, train_split):
-        images, _ = multidigit.compose(train_split, multidigit.draw(key, train_split, config.batch, config.n))
+        images, _ = multidigit.compose(train_split, multidigit.draw(key, train_split, batch, config.n))
+        images = jax.lax.with_sharding_constraint(images, sharding.split(devices))   # sets split over devices
 
         def loss(model):
             scores = jax.vmap(jax.vmap(model))(images)
@@ -94,6 +97,7 @@ def train(config: Config, data: dict[str, multidigit.Split], progress: bool = Tr
     train_seconds = time.perf_counter() - started
     test_em, test_ew = evaluate(best["model"], data["test"], test_indices)
     return {"config": asdict(config), "n": config.n, "method": config.method, "steps": config.steps,
+            "batch": batch, "devices": devices.size,
             "train_seconds": train_seconds, "best_step": best["step"], "val_em": best["val_em"],
             "test_em": test_em, "test_ew": test_ew, "chance_em": chance_em(config.n), "chance_ew": 1 / config.n,
             "curve": curve, "model": best["model"], "test_indices": test_indices}

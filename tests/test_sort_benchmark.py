@@ -6,6 +6,10 @@ import hashlib
 import itertools
 import json
 import math
+import os
+import subprocess
+import sys
+import textwrap
 
 import jax
 import jax.numpy as jnp
@@ -248,3 +252,32 @@ def test_readme_shows_the_loss_the_benchmark_relaxes():
     block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "def bubble_swaps" in b)
     shown = ast.parse(block).body[0]
     assert ast.dump(shown) == ast.dump(ast.parse(inspect.getsource(algorithms.bubble_swaps)).body[0])
+
+
+TRAIN_TWO_STEPS = textwrap.dedent("""
+    import json
+    import numpy as np
+    from relaxjax.benchmarks import multidigit
+    from relaxjax.benchmarks.sort import Config, train
+    rng = np.random.default_rng(0)
+    fake = {"train_images": rng.integers(0, 256, (multidigit.TRAIN_SIZE + 20, 28, 28), dtype=np.uint8),
+            "train_labels": rng.integers(0, 10, multidigit.TRAIN_SIZE + 20, dtype=np.uint8),
+            "test_images": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+            "test_labels": rng.integers(0, 10, 20, dtype=np.uint8)}
+    result = train(Config(n=3, steps=2, batch=4, eval_every=1, val_sets=4, test_sets=4), multidigit.splits(fake),
+                   progress=False)
+    print(json.dumps({"devices": result["devices"], "losses": [c["loss"] for c in result["curve"]]}))
+""")
+
+
+def test_the_training_step_shards_its_sets_over_two_devices_with_the_same_result():
+    def run(devices):
+        env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
+                   JAX_PLATFORMS="cpu", JAX_ENABLE_X64="0")
+        done = subprocess.run([sys.executable, "-c", TRAIN_TWO_STEPS], env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    one, two = run(1), run(2)
+    assert (one["devices"], two["devices"]) == (1, 2)
+    np.testing.assert_allclose(two["losses"], one["losses"], rtol=1e-4)
