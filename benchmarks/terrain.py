@@ -101,7 +101,7 @@ def _fetch(sheet: Path, log) -> None:
         raise RuntimeError("apt-get and dpkg-deb are needed to fetch freeciv-data")
     log(f"fetching the freeciv tiles with `apt-get download freeciv-data` into {sheet.parent}")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([apt, "download", "freeciv-data"], cwd=tmp, check=True, capture_output=True, timeout=600)
+        subprocess.run([apt, "download", "freeciv-data"], cwd=tmp, check=True, capture_output=True, timeout=180)
         deb = glob.glob(os.path.join(tmp, "freeciv-data_*.deb"))[0]
         tar = subprocess.run([dpkg, "--fsys-tarfile", deb], check=True, capture_output=True, timeout=600).stdout
         with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
