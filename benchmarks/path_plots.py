@@ -6,21 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
+from relaxjax.benchmarks import plotting
 from relaxjax.benchmarks.path import predicted_paths
 
 
 def save(results: list[dict], tests: dict, folder: str) -> list[Path]:
     """Write path-curves.png and path-test-map.png into `folder` (`tests`: the test split of each size);
     the paths written (none without matplotlib)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plots (pip install 'relaxjax[bench]')")
+    plt = plotting.pyplot()
+    if plt is None:
         return []
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = plotting.folder(folder)
     size = results[-1]["size"]
     return [_curves(results, plt, out / "path-curves.png"),
             _test_map([r for r in results if r["size"] == size], tests[size], plt, out / "path-test-map.png")]
@@ -34,10 +30,7 @@ def _curves(results: list[dict], plt, path: Path) -> Path:
             ax.plot([p["step"] for p in r["curve"]], [p["val_optimal"] for p in r["curve"]], label=r["method"])
         ax.set(title=f"{size}x{size}", xlabel="step", ylabel="validation cost-optimal paths", ylim=(0, 1))
     axes[0][-1].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return plotting.save(fig, plt, path)
 
 
 def _test_map(results: list[dict], test: dict, plt, path: Path) -> Path:
@@ -55,7 +48,4 @@ def _test_map(results: list[dict], test: dict, plt, path: Path) -> Path:
         ax.set_title(f"{r['method']}\n{'cost-optimal' if optimal else 'not optimal'}", fontsize=7)
         ax.axis("off")
     fig.suptitle("a test map: true path (white), predicted path (red)", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return plotting.save(fig, plt, path)

@@ -6,21 +6,16 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from relaxjax.benchmarks import multidigit
+from relaxjax.benchmarks import multidigit, plotting
 from relaxjax.benchmarks.sort import chance_em
 
 
 def save(results: list[dict], test: multidigit.Split, folder: str) -> list[Path]:
     """Write sort-curves.png and sort-test-set.png into `folder`; the paths written (none without matplotlib)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plots (pip install 'relaxjax[bench]')")
+    plt = plotting.pyplot()
+    if plt is None:
         return []
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = plotting.folder(folder)
     return [_curves(results, plt, out / "sort-curves.png"), _test_set(results[-1], test, plt, out / "sort-test-set.png")]
 
 
@@ -33,10 +28,7 @@ def _curves(results: list[dict], plt, path: Path) -> Path:
         ax.axhline(chance_em(n), color="grey", lw=0.5, ls=":")
         ax.set(title=f"n = {n}", xlabel="step", ylabel="validation EM", ylim=(0, 1))
     axes[0][-1].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return plotting.save(fig, plt, path)
 
 
 def _test_set(result: dict, test: multidigit.Split, plt, path: Path) -> Path:
@@ -52,7 +44,4 @@ def _test_set(result: dict, test: multidigit.Split, plt, path: Path) -> Path:
                      color="green" if right else "red")
         ax.axis("off")
     fig.suptitle(f"a test set ordered by predicted score ({result['method']}, n = {result['n']})", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return plotting.save(fig, plt, path)
