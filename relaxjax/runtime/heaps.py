@@ -214,7 +214,12 @@ def length(h: Heap) -> Any:
 
 def truth(h: Heap) -> Any:
     """`bool(h)`: whether it holds an item (a soft heap: `SoftBool(min(1, len(h)))`)."""
-    return SoftBool(jnp.clip(jnp.sum(h.presence), 0.0, 1.0)) if h.soft else h.count > 0
+    return SoftBool(_nonempty(h)) if h.soft else h.count > 0
+
+
+def _nonempty(h: Heap) -> Any:
+    """A soft heap's probability of holding an item: its expected number of items, at most 1."""
+    return jnp.clip(jnp.sum(h.presence), 0.0, 1.0)
 
 
 def _soft_push(h: Heap, parts: list) -> Heap:
@@ -269,7 +274,7 @@ def _soft_item(h: Heap, weights: Any) -> Any:
 
 def _soft_pop(h: Heap) -> tuple:
     weights = _first_weights(h)
-    taken = jnp.minimum(h.presence, weights * jnp.clip(jnp.sum(h.presence), 0.0, 1.0))
+    taken = jnp.minimum(h.presence, weights * _nonempty(h))
     new = Heap(h.columns, None, None, h.template, h.presence - taken, h.integral)
     return new, _soft_item(h, weights)
 
