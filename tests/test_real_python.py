@@ -807,3 +807,55 @@ def test_count_comparisons_have_finite_difference_gradients():
     g = jax.grad(f)(a)
     fd = jnp.stack([(f(a.at[k].add(1e-6)) - f(a.at[k].add(-1e-6))) / 2e-6 for k in range(a.shape[0])])
     np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-9)
+
+
+def shortest_path_walk(cost):
+    """A user's shortest path: Bellman-Ford recording each cell's predecessor (`came`), then the walk
+    back from the target marking the path (cells numbered row by row)."""
+    k = len(cost)
+    n = k * k
+    dist = [math.inf] * n
+    dist[0] = cost[0][0]
+    came = [0] * n
+    for _ in range(2 * k):
+        new = list(dist)
+        for r in range(k):
+            for c in range(k):
+                for dr in (-1, 0, 1):
+                    for dc in (-1, 0, 1):
+                        rr, cc = r + dr, c + dc
+                        if (dr != 0 or dc != 0) and 0 <= rr < k and 0 <= cc < k:
+                            if dist[rr * k + cc] + cost[r][c] < new[r * k + c]:
+                                new[r * k + c] = dist[rr * k + cc] + cost[r][c]
+                                came[r * k + c] = rr * k + cc
+        dist = new
+    path = [0.0] * n
+    v = n - 1
+    path[v] = 1.0
+    for _ in range(2 * k):
+        v = came[v]
+        path[v] = 1.0
+    return path
+
+
+def test_predecessors_chosen_under_soft_tests_are_walked_as_distributions():
+    # `came[v]` holds the predecessors it was assigned, each with its probability: the walk reads
+    # cells that were chosen, never their mean (which names a cell off every path)
+    rng = np.random.default_rng(4)
+    for k in (3, 5):
+        cost = rng.uniform(0.5, 4.0, (k, k))
+        want = shortest_path_walk(cost.tolist())
+        assert relax(shortest_path_walk, mode="hard")(cost).tolist() == want
+        assert np.asarray(relax(shortest_path_walk, beta=1e4)(cost)) == pytest.approx(np.asarray(want), abs=1e-3)
+    tied = np.asarray([[1.0, 1, 1], [1, 9, 1], [1, 1, 1]])   # two cheapest paths, around the centre
+    mask = np.asarray(relax(shortest_path_walk, beta=1e4)(tied)).reshape(3, 3)
+    assert mask[0, 0] == mask[2, 2] == pytest.approx(1.0) and mask[1, 1] == pytest.approx(0.0, abs=1e-6)
+    assert mask[0, 1] == pytest.approx(mask[1, 2]) and mask[1, 0] == pytest.approx(mask[2, 1])
+    assert mask[0, 1] + mask[1, 0] == pytest.approx(1.0, abs=1e-4) and 0.2 < mask[0, 1] < 0.8
+    plain = relax(shortest_path_walk, beta=1e4, off=("loop_strategies", "row_hoisting"))(tied)   # as written
+    assert np.asarray(plain).reshape(3, 3) == pytest.approx(mask, abs=1e-5)
+    f = relax(shortest_path_walk)
+    for beta in (1e-3, 1.0, 1e3):
+        g = jax.grad(lambda x: jnp.sum(jnp.asarray(f(x, beta=beta)).reshape(x.shape) * x))(  # noqa: B023
+            jnp.asarray(cost))
+        assert bool(jnp.isfinite(g).all()), beta

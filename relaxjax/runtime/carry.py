@@ -48,15 +48,16 @@ def spec_of(value: Any) -> tuple:
     if isinstance(value, Heap):
         return ("heap", (value.capacity,), tuple(c.dtype for c in value.columns), value.template, value.integral)
     if isinstance(value, SoftIndex):
-        if value.weights.ndim != 1:
-            return ("count", value.weights.shape[:-1], value.weights.dtype)
         return ("position", value.weights.shape, value.weights.dtype, value.offset)
-    if isinstance(value, BoundedInt) and jnp.ndim(value.value) == 0:
-        return ("bounded", (), jnp.asarray(value.value).dtype, value.lo, value.hi)
+    if isinstance(value, BoundedInt):
+        return ("bounded", jnp.shape(value.value), jnp.asarray(value.value).dtype, value.lo, value.hi)
     if isinstance(value, list):
+        bounded = positions.bounded_list(value)
+        if bounded is not None:
+            return spec_of(bounded)
         if stackable(value) and not _mixed_rows(value):
             arr = as_array(value)
-            if isinstance(arr, (SoftBool, SoftCount)):
+            if isinstance(arr, (SoftBool, SoftCount, SoftIndex)):
                 return spec_of(arr)
             return ("array", arr.shape, arr.dtype)
         return ("seq", list, tuple(spec_of(v) for v in value))
@@ -148,17 +149,28 @@ def _join_heaps(a: tuple, b: tuple, name: str) -> tuple:
 
 def _join_positions(a: tuple, b: tuple, name: str) -> tuple:
     ranges = [_position_range(s) for s in (a, b)]
-    if "position" in (a[0], b[0]) and None not in ranges:
+    shapes = {_element_shape(s) for s in (a, b)}
+    if None not in ranges and len(shapes) == 1:
         lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
-        if hi - lo < positions.LARGEST:
+        shape = shapes.pop()
+        if "position" not in (a[0], b[0]):
+            if {a[0], b[0]} == {"bounded"} and shape:   # (a scalar's bounds may grow at every trace: i + 1)
+                return ("bounded", shape, jnp.promote_types(a[2], b[2]), lo, hi)
+        elif positions.fits(lo, hi, shape):
             dtype = jnp.promote_types(next(s[2] for s in (a, b) if s[0] == "position"), float_dtype())
-            return ("position", (hi - lo + 1,), dtype, lo)
+            return ("position", shape + (hi - lo + 1,), dtype, lo)
     return join(*(_without_range(s) for s in (a, b)), name)
+
+
+def _element_shape(spec: tuple) -> tuple | None:
+    if spec[0] == "position":
+        return spec[1][:-1]
+    return spec[1] if spec[0] == "bounded" else () if spec[0] == "static" else None
 
 
 def _position_range(spec: tuple) -> tuple[int, int] | None:
     if spec[0] == "position":
-        return spec[3], spec[3] + spec[1][0] - 1
+        return spec[3], spec[3] + spec[1][-1] - 1
     if spec[0] == "bounded":
         return spec[3], spec[4]
     if spec[0] == "static" and type(spec[1]) is int:
@@ -169,7 +181,7 @@ def _position_range(spec: tuple) -> tuple[int, int] | None:
 def _without_range(spec: tuple) -> tuple:
     """A position as its expectation (a count), a bounded int as an int array."""
     if spec[0] == "position":
-        return ("count", (), spec[2])
+        return ("count", spec[1][:-1], spec[2])
     if spec[0] == "bounded":
         return ("array", spec[1], spec[2])
     return spec
@@ -228,7 +240,8 @@ def to_leaves(value: Any, spec: tuple) -> list:
         value = as_array(value)
     if kind == "position":
         lo = spec[3]
-        return [positions.distribution(value, lo, lo + spec[1][0] - 1, spec[2])]
+        weights = positions.distribution(value, lo, lo + spec[1][-1] - 1, spec[2])
+        return [jnp.broadcast_to(weights, spec[1])]
     if isinstance(value, (SoftBool, SoftCount, BoundedInt, SoftIndex)):
         value = unwrap(value)
     return [jnp.broadcast_to(jnp.asarray(value, spec[2]), spec[1])]

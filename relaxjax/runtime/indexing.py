@@ -22,7 +22,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, fed_reads, heaps, positions, provenance, relaxations, sampling
+from relaxjax.runtime import (context, fed_reads, heaps, position_arrays, positions, provenance, relaxations,
+                              sampling)
 from relaxjax.runtime.errors import IndexOutOfRangeError, RelaxError
 from relaxjax.runtime.filtered import Kept
 from relaxjax.runtime.trace import always_runs
@@ -57,6 +58,10 @@ def as_array(value: Any) -> Any:
                              "elements are not numbers of one shape")
         if _python_numbers(value):
             return jnp.asarray(value)   # one constant, not one traced op per element
+        if any(isinstance(v, SoftIndex) for v in value):   # a list of positions: an array of them
+            stacked = positions.stacked([as_array(v) if isinstance(v, list) else v for v in value])
+            if stacked is not None:
+                return stacked
         parts = [as_array(v) for v in value]
         whole = provenance.reassembled(parts)
         if whole is not None:
@@ -81,17 +86,11 @@ def _is_soft_index(i: Any) -> bool:
     return isinstance(i, SoftIndex) or (not context.current().hard and is_floating(i))
 
 
-def _weights(i: Any, size: int) -> Any:
-    if isinstance(i, SoftIndex):
-        return positions.on_axis(i, size)
-    return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
-
-
 def _drawn(parts: tuple, shape: tuple) -> tuple:
     """In sampled mode, each floating index replaced by a position drawn from its soft index weights."""
     if not context.current().sampled:
         return parts
-    return tuple(sampling.draw_position(_weights(i, shape[axis])) if is_floating(i) else i
+    return tuple(sampling.draw_position(positions.axis_weights(i, shape[axis])) if is_floating(i) else i
                  for axis, i in enumerate(parts))
 
 
@@ -178,6 +177,12 @@ def getitem(a: Any, index: Any) -> Any:
         return _window(a, index)
     for i in parts:
         _check_index(i)
+    if positions.is_array(a):
+        _check_in_range(parts, positions.shape_of(a))
+        element = position_arrays.read(a, parts)
+        if element is not None:
+            return element
+        a = SoftCount(unwrap(a)) if isinstance(a, SoftIndex) else unwrap(a)
     if all(is_static(i) for i in parts):
         if isinstance(a, (list, tuple, str, dict, range)) or is_static(a):
             item = a[index]
@@ -199,6 +204,8 @@ def getitem(a: Any, index: Any) -> Any:
         _check_in_range(parts[:1], jnp.shape(unwrap(as_array(a))))
         return fed if len(parts) == 1 else getitem(fed, parts[1:])
     arr = as_array(a)
+    if positions.is_array(arr):   # a list of positions
+        return getitem(arr, index)
     parts = _drawn(parts, jnp.shape(unwrap(arr)))
     index = parts if isinstance(index, tuple) else parts[0]
     if isinstance(arr, SoftBool):
@@ -244,7 +251,7 @@ def _integer_read(arr: Any, parts: tuple) -> Any:
 def _soft_read(arr: Any, parts: tuple) -> Any:
     for axis, i in enumerate(parts):
         if _is_soft_index(i):
-            w = _weights(i, arr.shape[axis])
+            w = positions.axis_weights(i, arr.shape[axis])
             moved = jnp.moveaxis(arr, axis, -1)
             arr = jnp.moveaxis(relaxations.weighted_sum(w, moved, axis=-1)[..., None], -1, axis)
     return arr[tuple(0 if _is_soft_index(i) else unwrap(i) for i in parts)]
@@ -272,7 +279,16 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
         return new
     if isinstance(a, tuple):
         raise RelaxError("tuples cannot be changed; use a list or an array")
+    if positions.is_array(a):
+        _check_in_range(parts, positions.shape_of(a))
+        flat = tuple(p for step in path for p in (step if isinstance(step, tuple) else (step,)))
+        written = position_arrays.write(a, flat, value)   # a[i][j] = v is a[i, j] = v
+        if written is not None:
+            return written
+        a = SoftCount(unwrap(a)) if isinstance(a, SoftIndex) else unwrap(a)
     arr = as_array(a)
+    if positions.is_array(arr):   # a list of positions
+        return setitem(arr, path, value)
     if rest:
         # a[i][j] = v on an array is a[i, j] = v: one multi-index, so that a soft i weighs only the
         # elements the write touches (updating the row a[i] as a whole would mix every column).
@@ -317,7 +333,7 @@ def _soft_write(arr: Any, parts: tuple, value: Any) -> Any:
             raise RelaxError("a slice together with a soft index is not supported in an assignment")
         size = arr.shape[axis]
         if _is_soft_index(i):
-            w = _weights(i, size)
+            w = positions.axis_weights(i, size)
         else:
             w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(arr.dtype)
         weights = weights[..., None] * w

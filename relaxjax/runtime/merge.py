@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | equal static values | that value | that value |
 | truth values (bools, bool arrays, SoftBools) | `where(c, a, b)` | `SoftBool(p * a + (1 - p) * b)` |
-| positions (static ints, loop indices, SoftIndexes) | `where(c, a, b)` (of the weights, for a SoftIndex) | `SoftIndex`: the distribution over the positions (positions.py) |
+| positions (static ints, loop indices, SoftIndexes, arrays of them: position_arrays.py) | `where(c, a, b)` (of the weights, for a SoftIndex) | `SoftIndex`: the distribution over the positions (positions.py) |
 | integers (ints, int arrays, SoftCounts) | `where(c, a, b)` | `SoftCount(p * a + (1 - p) * b)`: an expected integer |
 | other numbers | `where(c, a, b)` (dtypes promoted) | `p * a + (1 - p) * b` (a float) |
 | lists / tuples of equal length, dicts with the same keys | element by element | element by element |
@@ -22,8 +22,8 @@ import jax.numpy as jnp
 from relaxjax.runtime import heaps, positions, provenance, relaxations
 from relaxjax.runtime.errors import RelaxError, StructureError, user_location
 from relaxjax.runtime.indexing import as_array
-from relaxjax.runtime.values import (Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float, is_boollike,
-                                     is_integral, is_number, is_static, unwrap)
+from relaxjax.runtime.values import (BoundedInt, Heap, SoftBool, SoftCount, SoftIndex, Undefined, as_float,
+                                     is_boollike, is_integral, is_number, is_static, static_bounds, unwrap)
 
 
 def _same_static(a: Any, b: Any) -> bool:
@@ -79,9 +79,14 @@ def merge(test: Any, a: Any, b: Any, name: str = "a value") -> Any:
     if isinstance(a, (SoftCount, SoftIndex)) or isinstance(b, (SoftCount, SoftIndex)):
         picked = jnp.where(test, as_float(a), as_float(b))
         return SoftCount(picked) if is_integral(a) and is_integral(b) else picked
+    bounds = [static_bounds(x) for x in (a, b)] if positions.is_array(a) or positions.is_array(b) else [None]
     a, b = unwrap(a), unwrap(b)
     dtype = jnp.result_type(a, b)
-    return jnp.where(test, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+    picked = jnp.where(test, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
+    if None in bounds or not jnp.issubdtype(dtype, jnp.integer):
+        return picked
+    # an array of positions chosen by hard tests keeps its bounds
+    return BoundedInt(picked, min(lo for lo, _ in bounds), max(hi for _, hi in bounds))
 
 
 def _merge_written(test: Any, a: Any, b: Any) -> Any:

@@ -27,29 +27,75 @@ import jax.numpy as jnp
 import numpy as np
 
 from relaxjax.runtime import context, relaxations
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, float_dtype, static_bounds
+from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, float_dtype, static_bounds, unwrap
 
 MODES = ("distribution", "expected")
 LARGEST = 4096   # wider ranges of positions are kept as their expectation (a SoftCount)
+LARGEST_ARRAY = 1 << 22   # the most weights an array of positions holds (elements times range)
 
 
-def _range(x: Any) -> tuple[int, int] | None:
-    """The static range of positions `x` may hold, or None when it is not a position."""
+def range_of(x: Any) -> tuple[int, int] | None:
+    """The static range of positions `x` (or each element of an array of positions) may hold, or None
+    when it is not a position."""
     if isinstance(x, SoftIndex):
-        return (x.offset, x.offset + x.weights.shape[-1] - 1) if x.weights.ndim == 1 else None
-    if isinstance(x, BoundedInt) and jnp.ndim(x.value) != 0:
-        return None
+        return x.offset, x.offset + x.weights.shape[-1] - 1
     return static_bounds(x)
 
 
+def shape_of(x: Any) -> tuple:
+    """The shape of a position or an array of positions (a SoftIndex's weights less their last axis)."""
+    return x.weights.shape[:-1] if isinstance(x, SoftIndex) else jnp.shape(unwrap(x))
+
+
+def is_array(x: Any) -> bool:
+    """Whether `x` is an array of positions: a SoftIndex with one distribution per element, or an int
+    array with static bounds (a list of Python ints carried by a loop, and what is written into it)."""
+    return (isinstance(x, SoftIndex) and x.weights.ndim > 1) or (isinstance(x, BoundedInt)
+                                                                   and jnp.ndim(x.value) > 0)
+
+
 def distribution(x: Any, lo: int, hi: int, dtype: Any) -> Any:
-    """The weights of position `x` over the integers `lo..hi` (a range that holds `x`'s)."""
+    """The weights of position `x` over the integers `lo..hi` (a range that holds `x`'s), on a last
+    axis of its own for an array of positions."""
     if isinstance(x, SoftIndex):
         w = jnp.asarray(x.weights, dtype)
-        return jnp.pad(w, (x.offset - lo, hi - x.offset - w.shape[-1] + 1))
-    if isinstance(x, BoundedInt):
-        return (jnp.arange(lo, hi + 1) == x.value).astype(dtype)
-    return jnp.asarray(np.arange(lo, hi + 1) == x, dtype)
+        pad = [(0, 0)] * (w.ndim - 1) + [(x.offset - lo, hi - x.offset - w.shape[-1] + 1)]
+        return jnp.pad(w, pad)
+    if isinstance(x, (int, list)):
+        return jnp.asarray(np.arange(lo, hi + 1) == np.asarray(x)[..., None], dtype)
+    return (jnp.arange(lo, hi + 1) == jnp.asarray(unwrap(x))[..., None]).astype(dtype)
+
+
+def bounded_list(value: Any) -> BoundedInt | None:
+    """A list of Python ints as an int array with static bounds, the start of an array of positions
+    (position_arrays.py), in mode "relaxed" with positions kept as distributions; None otherwise."""
+    def ints(x: Any) -> bool:
+        return isinstance(x, list) and bool(x) and all(type(y) is int or ints(y) for y in x)
+    options = context.current()
+    if options.hard or options.positions != "distribution" or not ints(value):
+        return None
+    arr = np.asarray(value)
+    if arr.dtype == object:   # ragged
+        return None
+    return BoundedInt(jnp.asarray(value), int(arr.min()), int(arr.max()))
+
+
+def stacked(parts: list) -> SoftIndex | None:
+    """A list of positions (one a SoftIndex) as one array of positions over the union of their ranges;
+    None where one is not a position or the array would be too large."""
+    ranges = [range_of(p) for p in parts]
+    if None in ranges:
+        return None
+    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    if not fits(lo, hi, (len(parts),) + shape_of(parts[0])):
+        return None
+    dtype = jnp.result_type(float_dtype(), *[p.weights for p in parts if isinstance(p, SoftIndex)])
+    return SoftIndex(jnp.stack([distribution(p, lo, hi, dtype) for p in parts]), lo)
+
+
+def fits(lo: int, hi: int, shape: tuple) -> bool:
+    """Whether distributions over `lo..hi` for every element of `shape` stay small enough to keep."""
+    return hi - lo + 1 <= LARGEST and (hi - lo + 1) * int(np.prod(shape)) <= LARGEST_ARRAY
 
 
 def merged(test: Any, a: Any, b: Any) -> SoftIndex | None:
@@ -60,18 +106,29 @@ def merged(test: Any, a: Any, b: Any) -> SoftIndex | None:
         return None
     if context.current().positions != "distribution":
         return None
-    ra, rb = _range(a), _range(b)
+    ra, rb = range_of(a), range_of(b)
     if ra is None or rb is None:
         return None
     lo, hi = min(ra[0], rb[0]), max(ra[1], rb[1])
-    if hi - lo + 1 > LARGEST:
+    prob = test.prob if soft else test
+    shape = jnp.broadcast_shapes(shape_of(a), shape_of(b), jnp.shape(prob))
+    if not fits(lo, hi, shape):
         return None
     weights = [w.weights for w in (a, b) if isinstance(w, SoftIndex)]
     dtype = jnp.result_type(test.prob if soft else float_dtype(), *weights, float)
     wa, wb = distribution(a, lo, hi, dtype), distribution(b, lo, hi, dtype)
+    prob = jnp.asarray(prob)[..., None]   # one test per element of an array of positions
     if soft:
-        return SoftIndex(relaxations.mix(test.prob, wa, wb), lo)
-    return SoftIndex(jnp.where(test, wa, wb), lo)
+        return SoftIndex(relaxations.mix(prob, wa, wb), lo)
+    return SoftIndex(jnp.where(prob, wa, wb), lo)
+
+
+def axis_weights(i: Any, size: int) -> Any:
+    """The weights over the `size` places of an axis of a soft index: a SoftIndex's own, or those of
+    rounding a float (`P(round(i + e) = j)`)."""
+    if isinstance(i, SoftIndex):
+        return on_axis(i, size)
+    return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
 
 
 def on_axis(index: SoftIndex, size: int) -> Any:

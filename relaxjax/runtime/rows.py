@@ -21,7 +21,8 @@ import jax.numpy as jnp
 from relaxjax.runtime.errors import UndefinedVariableError
 from relaxjax.runtime.indexing import getitem, setitem
 from relaxjax.runtime.trace import maybe_skipped
-from relaxjax.runtime.values import BoundedInt, SoftBool, is_static, unwrap
+from relaxjax.runtime import position_arrays, positions
+from relaxjax.runtime.values import BoundedInt, is_static, unwrap
 
 
 class RowPlan:
@@ -55,11 +56,13 @@ def hoist_rows(a: Any, keys: Callable[[], tuple], offsets: tuple | None) -> tupl
         keys = keys()
     except UndefinedVariableError:   # the loop body reports it, where the user wrote the read
         return a, RowPlan(None, False)
-    if (isinstance(a, SoftBool) or not isinstance(a, jax.Array) or a.ndim == 0
-            or not all(_hard_int(k) for k in keys) or not _distinct(keys, offsets, a.shape[0])):
+    array = position_arrays.elements(a) if isinstance(a, jax.Array) or positions.is_array(a) else None
+    if (array is None or jnp.ndim(array) == 0 or not all(_hard_int(k) for k in keys)
+            or not _distinct(keys, offsets, array.shape[0])):
         return a, RowPlan(keys, False)
     with maybe_skipped():   # read ahead of the loop that reads them, which may not run
-        return jnp.stack([getitem(a, k) for k in keys]), RowPlan(keys, True)
+        rows = jnp.stack([getitem(array, k) for k in keys])
+    return position_arrays.like(a, rows), RowPlan(keys, True)   # an array of positions stays one
 
 
 def row_key(plan: RowPlan, k: int, key: Any) -> Any:
@@ -73,5 +76,5 @@ def restore_rows(a: Any, rows: Any, plan: RowPlan) -> Any:
         return rows
     with maybe_skipped():
         for k, key in enumerate(plan.keys):
-            a = setitem(a, (key,), getitem(rows, k))
+            a = setitem(a, (key,), position_arrays.row(rows, k) if positions.is_array(rows) else getitem(rows, k))
     return a

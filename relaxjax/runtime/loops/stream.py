@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -34,7 +35,7 @@ from relaxjax.runtime.loops.scan import scan
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.loops.vectorised import Slots, fed_elements, slot_array
 from relaxjax.runtime.merge import merge_states
-from relaxjax.runtime.values import SoftBool, unwrap
+from relaxjax.runtime.values import BoundedInt, SoftBool, unwrap
 
 
 class Streamed:
@@ -61,7 +62,9 @@ class Streamed:
         last = start + trips - 1
         for name, offsets in self.slots:
             a = state[index[name]] = slot_array(state[index[name]], start, last, offsets)
-            if a is None or a.dtype == jnp.bool_:
+            if isinstance(a, BoundedInt):   # an int array with bounds: streamed as a plain one
+                a = state[index[name]] = a.value
+            if not isinstance(a, jax.Array) or a.dtype == jnp.bool_:
                 raise Declined(f"{name}[j + c] may fall outside {name}, or {name} is not an array of numbers")
             spans.append((offsets[0], offsets[-1]))
         reads, read_inputs = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None

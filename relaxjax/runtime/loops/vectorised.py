@@ -35,12 +35,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, explain, fed_reads, sampling
+from relaxjax.runtime import context, explain, fed_reads, position_arrays, positions, sampling
 from relaxjax.runtime.indexing import as_array, getitem, setitem, stackable
 from relaxjax.runtime.loops.iteration import IterationSpace
 from relaxjax.runtime.loops.strategy import Declined, declined_if_unrolling_needed
 from relaxjax.runtime.trace import maybe_skipped
-from relaxjax.runtime.values import BoundedInt, SoftBool, SoftCount, SoftIndex, is_integral, is_number, is_static, unwrap
+from relaxjax.runtime.values import (BoundedInt, SoftBool, SoftCount, SoftIndex, as_float, float_dtype, is_integral, is_number,
+                                     is_static, unwrap)
 
 EXACT_FOLD_MAX = 512   # up to this many increments are added one by one (unrolled); more with a scan
 
@@ -58,8 +59,9 @@ def slot_array(a: Any, lo: int, hi: int, offsets: tuple[int, ...]) -> Any:
     """`a` as the array a loop's slots work on (a list of numbers becomes one, as a traced write to it
     would make it), or None when it is not an array or `a[i + c]` may fall outside it for `lo <= i <= hi`."""
     if isinstance(a, list) and stackable(a):
-        a = as_array(a)
-    if isinstance(a, jax.Array) and a.ndim >= 1 and 0 <= lo + offsets[0] and hi + offsets[-1] < a.shape[0]:
+        a = positions.bounded_list(a) or as_array(a)
+    shape = positions.shape_of(a) if positions.is_array(a) else jnp.shape(a) if isinstance(a, jax.Array) else ()
+    if len(shape) >= 1 and 0 <= lo + offsets[0] and hi + offsets[-1] < shape[0]:
         return a
     return None
 
@@ -73,7 +75,9 @@ def take_slots(a: Any, i: Any, offsets: tuple[int, ...], always: tuple[int, ...]
     out = []
     for c in offsets:
         with maybe_skipped() if c not in always else contextlib.nullcontext():
-            out.append(getitem(a, i + c if c else i))
+            item = getitem(a, i + c if c else i)
+        bounded = isinstance(a, BoundedInt) and positions.is_array(a)   # an element keeps the array's bounds
+        out.append(position_arrays.like(a, unwrap(item)) if bounded else item)
     return tuple(out)
 
 
@@ -104,7 +108,7 @@ class Independent:
         plan = space.positions()
         if plan is None or plan[0].shape[0] < 2:
             raise Declined("not a range of two or more steps with static bounds")
-        positions, active, lo, hi = plan
+        places, active, lo, hi = plan
         index = {n: k for k, n in enumerate(names)}
         state = list(state)
         for name, offsets in self.slots:
@@ -114,15 +118,16 @@ class Independent:
         if not all(is_number(state[index[n]]) and not isinstance(state[index[n]], SoftBool)
                    for n in self.accumulators):
             raise Declined("an accumulator is not a number")
-        gathered = [[fed_reads.elements(state[index[name]], positions, c) for c in offsets]
+        gathered = [[fed_reads.elements(position_arrays.elements(state[index[name]]), places, c) for c in offsets]
                     for name, offsets in self.slots]
+        kinds: dict = {}   # (slot, offset) -> the range of the positions its iterations wrote
         loop_key = sampling.loop() if context.current().sampled else None
 
         def one(reads, candidates, k, position, slot_values, fed):
             item = BoundedInt(position, lo, hi)
             given = list(state)
             for (name, _), values in zip(self.slots, slot_values):
-                given[index[name]] = Slots(tuple(values))
+                given[index[name]] = Slots(tuple(position_arrays.like(state[index[name]], v) for v in values))
             for name in self.accumulators:
                 given[index[name]] = _zero(state[index[name]])
             with fed_reads.feeding(position, reads, fed), fed_reads.looking(position, candidates) as look:
@@ -138,35 +143,40 @@ class Independent:
                 if not isinstance(slots, Slots) or (state[index[name]].dtype == jnp.bool_ and any(
                         isinstance(v, SoftBool) for v in slots.values)):
                     raise Declined("a slot became a probability")   # setitem makes a bool array a SoftBool array
-                new_values.append([jnp.asarray(unwrap(v)) for v in slots.values])
+                new_values.append([_slot_output(state[index[name]], v, (name, c), kinds)
+                                   for c, v in enumerate(slots.values)])
             counted.update(n for n in self.accumulators if isinstance(out[index[n]], (SoftCount, SoftIndex)))
             return new_values, [jnp.asarray(unwrap(out[index[n]])) for n in self.accumulators]
 
         seen: list = []
         counted: set = set()   # accumulators whose steps add expected counts
         reads, fed = fed_elements([(b, c) for b, offsets in self.reads if offsets is not None for c in offsets],
-                                  positions)
+                                  places)
         look_for = [b for b, offsets in self.reads if offsets is None and feedable(b) is not None]
-        steps = (jnp.arange(positions.shape[0]), positions, gathered)
+        steps = (jnp.arange(places.shape[0]), places, gathered)
         with declined_if_unrolling_needed():
             if look_for and loop_key is None:
                 # trace the body once to find its reads b[j + c] of arrays from outside it
                 candidates = look_for + fed_reads.outer_values()
                 with explain.paused():
                     jax.eval_shape(jax.vmap(lambda *xs: one(reads, candidates, *xs)), *steps, fed)
-                more, more_fed = fed_elements(seen, positions)
+                more, more_fed = fed_elements(seen, places)
                 reads, fed = reads + more, fed + more_fed
             new_values, increments = jax.vmap(lambda *xs: one(reads, [], *xs))(*steps, fed)
-        explain.note("for", f"{positions.shape[0]} independent iterations at once (vmap)", "vectorised")
+        explain.note("for", f"{places.shape[0]} independent iterations at once (vmap)", "vectorised")
         if reads:
             explain.note("for", explain.fed(len(reads)), "fed_reads")
         result = list(state)
         for (name, offsets), values in zip(self.slots, new_values):
             a = state[index[name]]
+            written = [kinds.get((name, k)) for k in range(len(offsets))]
+            if positions.is_array(a) or any(written):
+                result[index[name]] = _put_positions(a, places, active, offsets, values, written)
+                continue
             dtype = jnp.result_type(a, *values)
             a = a.astype(dtype)
             for c, v in zip(offsets, values):
-                a = _put(a, positions, active, c, v.astype(dtype))
+                a = _put(a, places, active, c, v.astype(dtype))
             result[index[name]] = a
         for name, steps in zip(self.accumulators, increments):
             if active is not None:
@@ -197,6 +207,44 @@ def fed_elements(reads: list, positions: Any) -> tuple[list, list]:
     arrays = [(b, c, feedable(b)) for b, c in reads]
     pairs = [(b, c, array) for b, c, array in arrays if array is not None]
     return [(b, c) for b, c, _ in pairs], [fed_reads.elements(array, positions, c) for _, c, array in pairs]
+
+
+def _slot_output(a: Any, v: Any, key: tuple, kinds: dict) -> Any:
+    """Slot value `v` as an array for the vmap's output; for positions, their range goes to `kinds`."""
+    if positions.is_array(a) or isinstance(v, SoftIndex):
+        known = positions.range_of(v) if not isinstance(v, bool) else None
+        if known is not None:
+            kinds[key] = (isinstance(v, SoftIndex), *known)
+            return jnp.asarray(v.weights if isinstance(v, SoftIndex) else unwrap(v))
+    kinds[key] = None
+    return jnp.asarray(unwrap(v))
+
+
+def _put_positions(a: Any, places: Any, active: Any, offsets: tuple, values: list, written: list) -> Any:
+    """`_put` for an array of positions (or positions written into an int array): one distribution per
+    element over the union of the ranges, or bounds kept where every value is exact; the expected
+    positions where some value is not a position or the distributions would be too large."""
+    held = positions.range_of(a)
+    ranges = [held] + [w[1:] if w else None for w in written]
+    lo_hi = None if None in ranges else (min(r[0] for r in ranges), max(r[1] for r in ranges))
+    if lo_hi is None or not positions.fits(*lo_hi, positions.shape_of(a)):
+        a = as_float(a) if any(w and w[0] for w in written) or isinstance(a, SoftIndex) else unwrap(a)
+        dtype = jnp.result_type(a, *values)
+        for c, v, w in zip(offsets, values, written):
+            v = SoftIndex(v, w[1]).expected() if w and w[0] else v
+            a = _put(a.astype(dtype), places, active, c, v.astype(dtype))
+        return SoftCount(a) if any(w and w[0] for w in written) or isinstance(a, SoftIndex) else a
+    lo, hi = lo_hi
+    if not isinstance(a, SoftIndex) and not any(w[0] for w in written):
+        value = unwrap(a)
+        for c, v in zip(offsets, values):
+            value = _put(value, places, active, c, v.astype(value.dtype))
+        return BoundedInt(value, lo, hi)
+    weights = positions.distribution(a, lo, hi, float_dtype())
+    for c, v, w in zip(offsets, values, written):
+        v = SoftIndex(v, w[1]) if w[0] else BoundedInt(v, w[1], w[2])
+        weights = _put(weights, places, active, c, positions.distribution(v, lo, hi, weights.dtype))
+    return SoftIndex(weights, lo)
 
 
 def _put(a: Any, positions: Any, active: Any, c: int, v: Any) -> Any:
