@@ -13,7 +13,7 @@ parameters are replicated); on one device this is a plain `jit`.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import equinox as eqx
 import jax
@@ -36,7 +36,7 @@ class Config:
     steps: int = 2000
     batch: int = 70
     learning_rate: float = 5e-4
-    beta: float = 30.0
+    beta: float | None = None   # None: the method's default (path_losses.BETA)
     eval_every: int = 200
     seed: int = 0
 
@@ -50,6 +50,8 @@ def train(config: Config, data: dict, progress: bool = True) -> dict:
     batch = sharding.batch_size(config.batch, devices)
     sharded, replicated = sharding.split(devices), sharding.replicated(devices)
     loss_of_map = path_losses.METHODS[config.method]
+    if config.beta is None:
+        config = replace(config, beta=path_losses.BETA.get(config.method, 30.0))
     key = jax.random.PRNGKey(config.seed)
     key, init_key = jax.random.split(key)
     model = jax.device_put(CostNet(init_key, config.size), replicated)

@@ -11,7 +11,7 @@ from relaxjax.benchmarks import path_data, path_losses, terrain
 
 FULL = {"sizes": [12, 18, 24, 30], "methods": list(path_losses.METHODS), "steps": 5000, "batch": 70,
         "eval_every": 500, "maps": [10_000, 1_000, 1_000]}
-QUICK = {"sizes": [12], "methods": ["relaxjax-bellman-ford", "blackbox"], "steps": 300, "batch": 16,
+QUICK = {"sizes": [12], "methods": ["relaxjax-bellman-ford", "relaxjax-walk", "blackbox"], "steps": 300, "batch": 16,
          "eval_every": 100, "maps": [2_000, 200, 500]}
 
 
@@ -27,7 +27,8 @@ def add_parser(sub) -> None:
     path.add_argument("--maps", type=int, nargs=3, metavar=("TRAIN", "VAL", "TEST"),
                       help="maps per split (default 10000 1000 1000)")
     path.add_argument("--lr", type=float, default=5e-4, help="Adam's learning rate")
-    path.add_argument("--beta", type=float, default=30.0, help="inverse temperature of the relaxjax method")
+    path.add_argument("--beta", type=float, help="inverse temperature of the relaxjax methods (default: 30 for "
+                      "relaxjax-bellman-ford, 10 for relaxjax-walk)")
     path.add_argument("--eval-every", type=int, help="validate every this many steps")
     path.add_argument("--tiles", choices=["freeciv", "procedural"], default="freeciv",
                       help="terrain tiles: freeciv's (fetched with apt-get, procedural if that fails) or procedural")

@@ -11,7 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from relaxjax.benchmarks import cli, path_data, path_losses, path_solvers, terrain
+from relaxjax import relax
+from relaxjax.benchmarks import algorithms, cli, path_data, path_losses, path_solvers, terrain
 from tests.test_path_data import _is_path
 
 TILES = terrain.procedural_tiles(variants=2)
@@ -67,6 +68,12 @@ def test_relaxjax_loss_is_zero_on_the_true_costs_and_its_gradient_the_path_diffe
     assert not np.array_equal(path_solvers.shortest_path(cheaper), target)
     grad = jax.grad(path_losses.relaxjax_bellman_ford)(cheaper, *args)
     np.testing.assert_allclose(grad, target - path_solvers.shortest_path(cheaper), atol=1e-3)
+    # the walk: its mask is the true path on the true costs, not on the cheaper ones
+    assert float(path_losses.relaxjax_walk(costs, *args)) == pytest.approx(0.0, abs=1e-3)
+    walked = relax(algorithms.grid_shortest_path_walk, beta=1e3)(cheaper)
+    np.testing.assert_allclose(np.reshape(walked, cheaper.shape), path_solvers.shortest_path(cheaper), atol=1e-2)
+    assert float(path_losses.relaxjax_walk(cheaper, *args)) > 13.0   # -log(1e-6) per wrong cell, at least one
+    assert bool(jnp.isfinite(jax.grad(path_losses.relaxjax_walk)(cheaper, *args)).all())
 
 
 def test_the_cli_writes_one_result_per_method_and_size(tmp_path, capsys):

@@ -654,8 +654,12 @@ def test_learning_from_sorting_supervision__methods_and_the_papers_protocol_are_
 # ---------------------------------------------------------------- "Learning from shortest paths"
 def test_learning_from_shortest_paths__the_program_shown_is_the_benchmarks_and_its_loss_gradient_a_mask_difference():
     from relaxjax.benchmarks import algorithms, path_losses, path_solvers
-    shown = re.search(r"```python\n(def grid_shortest_path.*?)```", _section("Learning from shortest paths"), re.S)
+    section = _section("Learning from shortest paths")
+    shown = re.search(r"```python\n(def grid_shortest_path\(.*?)```", section, re.S)
     assert ast.dump(ast.parse(shown.group(1))) == _without_docstring(algorithms.grid_shortest_path)
+    walk = re.search(r"```python\n(def grid_shortest_path_walk.*?)```", section, re.S)
+    assert ast.dump(ast.Module([ast.parse(walk.group(1)).body[0]], [])) == _without_docstring(
+        algorithms.grid_shortest_path_walk)
     costs = jnp.asarray(np.random.default_rng(0).uniform(0.5, 9.0, (5, 5)))
     true_path = jnp.asarray(np.eye(5))   # "zero when the true path is the cheapest one"
     grad = jax.grad(path_losses.relaxjax_bellman_ford)(costs, true_path, costs, 1e3, None)
@@ -669,12 +673,15 @@ def test_learning_from_shortest_paths__methods_and_the_protocol_are_the_defaults
     section = _section("Learning from shortest paths")
     path = cli.parser()._subparsers._group_actions[0].choices["path"]
     options = {a.dest: a for a in path._actions}
-    listed = {"relaxjax-bellman-ford", "blackbox", "perturbed", "direct-costs"}
+    listed = {"relaxjax-bellman-ford", "relaxjax-walk", "blackbox", "perturbed", "direct-costs"}
     assert set(options["methods"].choices) == listed and all(f"`{m}`" in section for m in listed)
-    assert options["lr"].default == 5e-4 and options["beta"].default == 30.0 and path_cli.FULL["batch"] == 70
+    assert options["lr"].default == 5e-4 and path_cli.FULL["batch"] == 70
+    assert path_losses.BETA == {"relaxjax-bellman-ford": 30.0, "relaxjax-walk": 10.0}   # `--beta 30`, `--beta 10`
+    assert "`--beta 30`" in section and "`--beta 10`" in section
     assert path_losses.INTERPOLATION == 2 and path_losses.SAMPLES == 3 and path_losses.SIGMA == 0.1
     assert path_cli.FULL["maps"] == [10_000, 1_000, 1_000] and path_cli.FULL["sizes"] == [12, 18, 24, 30]
-    assert path_cli.QUICK["sizes"] == [12] and path_cli.QUICK["methods"] == ["relaxjax-bellman-ford", "blackbox"]
+    assert path_cli.QUICK["sizes"] == [12]
+    assert path_cli.QUICK["methods"] == ["relaxjax-bellman-ford", "relaxjax-walk", "blackbox"]
     assert options["plots"].default == "path-results" and options["tiles"].default == "freeciv"
     assert [m for m in dir(path_model.CostNet) if m == "init_state"]   # batch norm's running statistics
 
