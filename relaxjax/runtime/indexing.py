@@ -327,15 +327,8 @@ def setitem(a: Any, path: tuple, value: Any) -> Any:
 
 def _soft_write(arr: Any, parts: tuple, value: Any) -> Any:
     """a[j...] = w_j v + (1 - w_j) a[j...], with w the product of per-axis position weights."""
-    weights = jnp.ones((), arr.dtype)
-    for axis, i in enumerate(parts):
-        if isinstance(i, slice):
-            raise RelaxError("a slice together with a soft index is not supported in an assignment")
-        size = arr.shape[axis]
-        if _is_soft_index(i):
-            w = positions.axis_weights(i, size)
-        else:
-            w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(arr.dtype)
-        weights = weights[..., None] * w
+    if any(isinstance(i, slice) for i in parts):
+        raise RelaxError("a slice together with a soft index is not supported in an assignment")
+    weights = positions.element_weights(parts, arr.shape, _is_soft_index, arr.dtype)
     weights = weights.reshape(weights.shape + (1,) * (arr.ndim - len(parts)))
     return relaxations.mix(weights, value, arr)

@@ -45,19 +45,6 @@ def _usable(a: Any, parts: tuple) -> bool:
             and all(_hard(i) or _soft(i) for i in parts))
 
 
-def _leading_weights(parts: tuple, shape: tuple, dtype: Any) -> Any:
-    """The weights of the elements `parts` selects on the leading axes of `shape` (product over axes)."""
-    weights = jnp.ones((), dtype)
-    for axis, i in enumerate(parts):
-        size = shape[axis]
-        if _soft(i):
-            w = positions.axis_weights(i, size)
-        else:
-            w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(dtype)
-        weights = weights[..., None] * w.astype(dtype)
-    return weights
-
-
 def read(a: Any, parts: tuple) -> Any | None:
     """`a[parts]` for an array of positions `a`, or None where this module does not apply."""
     if not _usable(a, parts):
@@ -70,7 +57,7 @@ def read(a: Any, parts: tuple) -> Any | None:
         return a.value[key] if isinstance(a, BoundedInt) else SoftIndex(a.weights[key], lo)
     dtype = a.weights.dtype if isinstance(a, SoftIndex) else float_dtype()
     whole = positions.distribution(a, lo, hi, dtype)
-    selected = _leading_weights(parts, whole.shape, dtype)
+    selected = positions.element_weights(parts, whole.shape, _soft, dtype).astype(dtype)
     return SoftIndex(jnp.tensordot(selected, whole, axes=len(parts)), lo)
 
 
@@ -114,6 +101,6 @@ def write(a: Any, parts: tuple, value: Any) -> Any | None:
     new = positions.distribution(value, lo, hi, dtype)
     if all(_hard(i) for i in parts):
         return SoftIndex(whole.at[tuple(unwrap(i) for i in parts)].set(new), lo)
-    selected = _leading_weights(parts, shape, dtype)
+    selected = positions.element_weights(parts, shape, _soft, dtype).astype(dtype)
     selected = selected.reshape(selected.shape + (1,) * (whole.ndim - len(parts)))
     return SoftIndex(relaxations.mix(selected, new, whole), lo)

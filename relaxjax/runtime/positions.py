@@ -131,6 +131,20 @@ def axis_weights(i: Any, size: int) -> Any:
     return relaxations.index_weights(unwrap(i), size, context.current().beta, context.current().dist)
 
 
+def element_weights(parts: tuple, shape: tuple, soft: Callable[[Any], bool], dtype: Any) -> Any:
+    """The weights of the elements an index `parts` selects on the leading axes of `shape`: the product
+    over axes of a soft index's `axis_weights` (where `soft(i)`) or a hard index's one-hot."""
+    weights = jnp.ones((), dtype)
+    for axis, i in enumerate(parts):
+        size = shape[axis]
+        if soft(i):
+            w = axis_weights(i, size)
+        else:
+            w = (jnp.arange(size) == (jnp.asarray(unwrap(i)) % size)).astype(dtype)
+        weights = weights[..., None] * w
+    return weights
+
+
 def on_axis(index: SoftIndex, size: int) -> Any:
     """The weights of `index` over the `size` places of an axis: a negative position counts from the
     end (Python's rule), one past either end is clamped to it (JAX's)."""
