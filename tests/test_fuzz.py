@@ -9,8 +9,10 @@ import jax
 import pytest
 
 from relaxjax.benchmarks import fuzz, fuzz_programs
+from tests.helpers import x64
 
-CHUNKS, PER_CHUNK = 10, 20           # 200 programs: hard mode and the large-beta limit
+# 200 programs in float64 (hard mode and the large-beta limit), the first 100 of them again in float32
+CHUNKS, PER_CHUNK = (10 if x64() else 5), 20
 GRADIENT_EVERY = 10                  # 20 of them also through the gradient check (float64 runs)
 
 
