@@ -18,19 +18,9 @@ def save(results: list[dict], tests: dict, folder: str) -> list[Path]:
         return []
     out = plotting.folder(folder)
     size = results[-1]["size"]
-    return [_curves(results, plt, out / "path-curves.png"),
+    return [plotting.curves(plt, results, out / "path-curves.png", "size", "val_optimal", lambda k: f"{k}x{k}",
+                            "validation cost-optimal paths", (0, 1)),
             _test_map([r for r in results if r["size"] == size], tests[size], plt, out / "path-test-map.png")]
-
-
-def _curves(results: list[dict], plt, path: Path) -> Path:
-    sizes = sorted({r["size"] for r in results})
-    fig, axes = plt.subplots(1, len(sizes), figsize=(4 * len(sizes), 3.2), squeeze=False)
-    for ax, size in zip(axes[0], sizes):
-        for r in (r for r in results if r["size"] == size):
-            ax.plot([p["step"] for p in r["curve"]], [p["val_optimal"] for p in r["curve"]], label=r["method"])
-        ax.set(title=f"{size}x{size}", xlabel="step", ylabel="validation cost-optimal paths", ylim=(0, 1))
-    axes[0][-1].legend(fontsize=7)
-    return plotting.save(fig, plt, path)
 
 
 def _test_map(results: list[dict], test: dict, plt, path: Path) -> Path:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 def pyplot() -> Any:
@@ -22,6 +22,22 @@ def folder(name: str) -> Path:
     out = Path(name)
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def curves(plt: Any, results: list[dict], path: Path, size: str, value: str, title: Callable[[Any], str],
+           ylabel: str, ylim: tuple, chance: Callable[[Any], float] | None = None) -> Path:
+    """One panel per size (`result[size]`), one line per method: validation figure `value` of each
+    learning-curve point against its step (and a dotted line at `chance(size)`); saved to `path`."""
+    sizes = sorted({r[size] for r in results})
+    fig, axes = plt.subplots(1, len(sizes), figsize=(4 * len(sizes), 3.2), squeeze=False)
+    for ax, s in zip(axes[0], sizes):
+        for r in (r for r in results if r[size] == s):
+            ax.plot([p["step"] for p in r["curve"]], [p[value] for p in r["curve"]], label=r["method"])
+        if chance is not None:
+            ax.axhline(chance(s), color="grey", lw=0.5, ls=":")
+        ax.set(title=title(s), xlabel="step", ylabel=ylabel, ylim=ylim)
+    axes[0][-1].legend(fontsize=7)
+    return save(fig, plt, path)
 
 
 def save(fig: Any, plt: Any, path: Path) -> Path:

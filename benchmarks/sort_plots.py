@@ -16,19 +16,9 @@ def save(results: list[dict], test: multidigit.Split, folder: str) -> list[Path]
     if plt is None:
         return []
     out = plotting.folder(folder)
-    return [_curves(results, plt, out / "sort-curves.png"), _test_set(results[-1], test, plt, out / "sort-test-set.png")]
-
-
-def _curves(results: list[dict], plt, path: Path) -> Path:
-    sizes = sorted({r["n"] for r in results})
-    fig, axes = plt.subplots(1, len(sizes), figsize=(4 * len(sizes), 3.2), squeeze=False)
-    for ax, n in zip(axes[0], sizes):
-        for r in (r for r in results if r["n"] == n):
-            ax.plot([p["step"] for p in r["curve"]], [p["val_em"] for p in r["curve"]], label=r["method"])
-        ax.axhline(chance_em(n), color="grey", lw=0.5, ls=":")
-        ax.set(title=f"n = {n}", xlabel="step", ylabel="validation EM", ylim=(0, 1))
-    axes[0][-1].legend(fontsize=7)
-    return plotting.save(fig, plt, path)
+    return [plotting.curves(plt, results, out / "sort-curves.png", "n", "val_em", lambda n: f"n = {n}",
+                            "validation EM", (0, 1), chance_em),
+            _test_set(results[-1], test, plt, out / "sort-test-set.png")]
 
 
 def _test_set(result: dict, test: multidigit.Split, plt, path: Path) -> Path:
