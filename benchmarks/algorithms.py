@@ -28,6 +28,29 @@ def edit_distance(s, t):
     return d[m][m]
 
 
+def symbol(scores):
+    """A glyph's symbol: the class with the highest score."""
+    return max(range(len(scores)), key=lambda c: scores[c])
+
+
+def levenshtein(s, t):
+    """The edit distance of the strings two sequences of glyphs spell (`s`, `t`: a row of class scores
+    per glyph)."""
+    m, n = len(s), len(t)
+    a = [symbol(row) for row in s]
+    b = [symbol(row) for row in t]
+    d = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(m + 1):
+        d[i][0] = float(i)
+    for j in range(n + 1):
+        d[0][j] = float(j)
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            substitution = 0.0 if a[i - 1] == b[j - 1] else 1.0
+            d[i][j] = min(d[i - 1][j] + 1.0, d[i][j - 1] + 1.0, d[i - 1][j - 1] + substitution)
+    return d[m][n]
+
+
 def grid_shortest_path(cost):
     k = len(cost)
     big = 1e6

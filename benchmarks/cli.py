@@ -40,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     _add_sort_parser(sub)
     from relaxjax.benchmarks import path_cli
     path_cli.add_parser(sub)
+    from relaxjax.benchmarks import edit_cli
+    edit_cli.add_parser(sub)
     return command_line
 
 
@@ -62,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "path":
         from relaxjax.benchmarks import path_cli
         return path_cli.run(args)
+    if args.command == "edit":
+        from relaxjax.benchmarks import edit_cli
+        return edit_cli.run(args)
 
     if args.command == "fuzz":
         jax.config.update("jax_enable_x64", not args.float32)

@@ -28,7 +28,8 @@ def user_function(func: Any) -> bool:
     """Whether `func` is user code: a `def` function outside installed libraries and the standard library."""
     if not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>":
         return None
-    if (func.__module__ or "").split(".")[0] in _LIBRARIES:
+    module = func.__module__ or ""
+    if module.split(".")[0] in _LIBRARIES and not module.startswith("relaxjax.benchmarks."):   # user-style code
         return False
     return not os.path.abspath(func.__code__.co_filename).startswith(_LIBRARY_DIRS)
 

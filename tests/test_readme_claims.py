@@ -686,6 +686,34 @@ def test_learning_from_shortest_paths__methods_and_the_protocol_are_the_defaults
     assert [m for m in dir(path_model.CostNet) if m == "init_state"]   # batch norm's running statistics
 
 
+# ---------------------------------------------------------------- "Learning from edit distances"
+def test_learning_from_edit_distances__the_program_shown_is_the_benchmarks():
+    from relaxjax.benchmarks import algorithms
+    section = _section("Learning from edit distances")
+    shown = ast.parse(re.search(r"```python\n(def symbol\(.*?)```", section, re.S).group(1)).body
+    for node, fn in zip(shown, (algorithms.symbol, algorithms.levenshtein), strict=True):
+        assert ast.dump(ast.Module([node], [])) == _without_docstring(fn)
+
+
+def test_learning_from_edit_distances__methods_protocol_and_data_are_the_defaults():
+    from relaxjax.benchmarks import cli, edit_cli, edit_data, edit_losses, multidigit
+    section = _section("Learning from edit distances")
+    edit = cli.parser()._subparsers._group_actions[0].choices["edit"]
+    options = {a.dest: a for a in edit._actions}
+    listed = {"relaxjax-levenshtein", "relaxjax-levenshtein-squared", "relaxjax-straight-through", "softmin-dp",
+              "direct-labels"}
+    assert set(options["methods"].choices) == listed and all(f"`{m}`" in section for m in listed)
+    assert options["lr"].default == 1e-3 and edit_cli.FULL["batch"] == 32 and "Adam 1e-3, 32 pairs" in section
+    assert edit_losses.BETA == 10.0 and "`--beta 10`" in section and edit_losses.GAMMA == 0.3
+    assert edit_cli.FULL["lengths"] == [8, 16] and edit_cli.FULL["alphabet"] == 10 and edit_cli.FULL["steps"] == 5000
+    assert edit_cli.QUICK["lengths"] == [8] and edit_cli.QUICK["alphabet"] == 4 and edit_cli.QUICK["steps"] == 300
+    assert edit_cli.QUICK["methods"] == ["relaxjax-levenshtein", "softmin-dp"] and edit_cli.QUICK["pairs"] == [200, 300]
+    assert options["plots"].default == "edit-results" and multidigit.TRAIN_SIZE == 55_000
+    ten = [np.flatnonzero(np.arange(10) == c) for c in range(10)]   # the distances do not depend on the images
+    spread = np.bincount(edit_data.pairs(np.random.default_rng(0), {"by_class": ten}, 2000, 8)["distance"].astype(int))
+    assert " / ".join(map(str, spread)) in section.replace("\n", " ")
+
+
 # ---------------------------------------------------------------- "Performance"
 def test_performance__speed_runs_at_batch_128_and_every_scan_step_is_rematerialised():
     from relaxjax.benchmarks import algorithms, cli
