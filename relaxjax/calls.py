@@ -25,11 +25,14 @@ _LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib"
 
 
 def user_function(func: Any) -> bool:
-    """Whether `func` is user code: a `def` function outside installed libraries and the standard library."""
+    """Whether `func` is user code: a `def` function outside installed libraries and the standard library,
+    or one of the benchmarks' programs (plain Python written as a user writes it, wherever installed)."""
     if not isinstance(func, types.FunctionType) or func.__name__ == "<lambda>":
         return None
     module = func.__module__ or ""
-    if module.split(".")[0] in _LIBRARIES and not module.startswith("relaxjax.benchmarks."):   # user-style code
+    if module.startswith("relaxjax.benchmarks."):
+        return True
+    if module.split(".")[0] in _LIBRARIES:
         return False
     return not os.path.abspath(func.__code__.co_filename).startswith(_LIBRARY_DIRS)
 

@@ -140,3 +140,18 @@ def test_a_helper_may_change_what_only_its_result_passes_back(fn):
     import copy
     x = [1.0, 2.0]
     np.testing.assert_allclose(np.asarray(relax(fn, mode="hard")(x), dtype=float), fn(copy.deepcopy(x)))
+
+
+def test_the_benchmarks_programs_are_user_code_wherever_installed():
+    """An installed copy of `relaxjax.benchmarks` (pip install without -e) lives among the libraries;
+    its programs and their helpers are converted all the same, other installed code is not."""
+    import sysconfig
+    from relaxjax.calls import user_function
+    installed = sysconfig.get_paths()["purelib"] + "/somewhere/programs.py"
+    namespace = {}
+    exec(compile("def helper(x):\n    return x\n", installed, "exec"), namespace)
+    helper = namespace["helper"]
+    for module, converted in (("relaxjax.benchmarks.algorithms", True), ("somelibrary.programs", False),
+                              ("relaxjax.runtime.builtins", False)):
+        helper.__module__ = module
+        assert user_function(helper) is converted, module
