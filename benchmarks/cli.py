@@ -8,6 +8,8 @@ import sys
 
 import jax
 
+from relaxjax.benchmarks import task_options
+
 
 def parser() -> argparse.ArgumentParser:
     """The command line's parser: its commands and their options."""
@@ -107,12 +109,8 @@ def _add_sort_parser(sub) -> None:
     sort.add_argument("--eval-every", type=int, help="validate every this many steps")
     sort.add_argument("--val-sets", type=int, help="validation sets (default 1000)")
     sort.add_argument("--test-sets", type=int, help="test sets (default 1000)")
-    sort.add_argument("--seed", type=int, default=0)
     sort.add_argument("--data", help="MNIST cache folder (default $RELAXJAX_DATA/mnist or ~/.cache/relaxjax/mnist)")
-    sort.add_argument("--plots", default="sort-results", help="folder for the PNGs (learning curves, a test set)")
-    sort.add_argument("--no-plots", action="store_true")
-    sort.add_argument("--no-progress", action="store_true", help="no progress bars")
-    sort.add_argument("--out", help="also write the results to this JSON file")
+    task_options.add_run_options(sort, "sort-results", "a test set")
 
 
 def _write(path: str | None, rows: list) -> None:

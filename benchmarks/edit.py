@@ -22,7 +22,7 @@ import numpy as np
 import optax
 from scipy.optimize import linear_sum_assignment
 
-from relaxjax.benchmarks import edit_data, edit_losses, sharding
+from relaxjax.benchmarks import edit_data, edit_losses, sharding, tables
 from relaxjax.benchmarks.sort_model import ScoreCNN
 
 EVAL_CHUNK = 200   # pairs per evaluation call
@@ -147,14 +147,5 @@ def class_matching(predicted: np.ndarray, true: np.ndarray, alphabet: int) -> np
 
 def table(results: list[dict]) -> str:
     """The results as a fixed-width table, with each method's step time over softmin-dp's at its length."""
-    header = (f"{'length':>6}  {'method':<28} {'steps':>6} {'train s':>8} {'step ms':>8} {'/ softmin':>9} "
-              f"{'MAE':>6} {'exact':>6} {'accuracy':>8}")
-    lines = [header, "-" * len(header)]
-    baseline = {r["size"]: r["step_seconds"] for r in results if r["method"] == "softmin-dp"}
-    for r in results:
-        ratio = r["step_seconds"] / baseline[r["size"]] if r["size"] in baseline else float("nan")
-        t = r["test"]
-        lines.append(f"{r['size']:>6}  {r['method']:<28} {r['config']['steps']:>6} {r['train_seconds']:>8.1f} "
-                     f"{1e3 * r['step_seconds']:>8.1f} {ratio:>9.2f} {t['mae']:>6.3f} {t['exact']:>6.3f} "
-                     f"{t['accuracy']:>8.3f}")
-    return "\n".join(lines)
+    return tables.learning_table(results, "length", edit_losses.METHODS, "softmin-dp",
+                                 {"mae": "MAE", "exact": "exact", "accuracy": "accuracy"})

@@ -9,7 +9,7 @@ import sys
 import jax
 import numpy as np
 
-from relaxjax.benchmarks import edit_data, edit_losses, mnist
+from relaxjax.benchmarks import edit_data, edit_losses, mnist, task_options
 
 FULL = {"lengths": [8, 16], "alphabet": 10, "methods": list(edit_losses.METHODS), "steps": 5000, "batch": 32,
         "eval_every": 250, "pairs": [1000, 1000]}
@@ -33,20 +33,14 @@ def add_parser(sub) -> None:
     edit.add_argument("--beta", type=float, help=f"inverse temperature of the relaxjax methods "
                       f"(default {edit_losses.BETA:g})")
     edit.add_argument("--eval-every", type=int, help="validate every this many steps")
-    edit.add_argument("--seed", type=int, default=0)
     edit.add_argument("--data", help="MNIST cache folder (default $RELAXJAX_DATA/mnist or ~/.cache/relaxjax/mnist)")
-    edit.add_argument("--plots", default="edit-results", help="folder for the PNGs (learning curves, test pairs)")
-    edit.add_argument("--no-plots", action="store_true")
-    edit.add_argument("--no-progress", action="store_true", help="no progress bars")
-    edit.add_argument("--out", help="also write the results to this JSON file")
+    task_options.add_run_options(edit, "edit-results", "test pairs")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `relaxjax-bench edit` with parsed options; the exit status."""
     from relaxjax.benchmarks.edit import Config, table, train   # equinox and optax: only to train
-    defaults = QUICK if args.quick else FULL
-    pick = {name: getattr(args, name) if getattr(args, name, None) is not None else value
-            for name, value in defaults.items()}
+    pick = task_options.chosen(args, QUICK, FULL)
     try:
         splits = edit_data.splits(mnist.load(args.data, log=lambda line: print(line, flush=True)), pick["alphabet"])
     except (mnist.MnistUnavailable, ValueError) as error:

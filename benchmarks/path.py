@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from relaxjax.benchmarks import path_data, path_losses, path_solvers, sharding
+from relaxjax.benchmarks import path_data, path_losses, path_solvers, sharding, tables
 from relaxjax.benchmarks.path_model import CostNet
 
 EVAL_CHUNK = 100   # maps per evaluation call
@@ -135,14 +135,5 @@ def scores(masks: np.ndarray, split: dict) -> dict:
 
 def table(results: list[dict]) -> str:
     """The results as a fixed-width table, with each method's step time over blackbox's at its size."""
-    header = (f"{'size':>5}  {'method':<22} {'steps':>6} {'train s':>8} {'step ms':>8} {'/ blackbox':>10} "
-              f"{'exact':>6} {'optimal':>8} {'regret':>7}")
-    lines = [header, "-" * len(header)]
-    blackbox = {r["size"]: r["step_seconds"] for r in results if r["method"] == "blackbox"}
-    for r in results:
-        ratio = r["step_seconds"] / blackbox[r["size"]] if r["size"] in blackbox else float("nan")
-        t = r["test"]
-        lines.append(f"{r['size']:>5}  {r['method']:<22} {r['config']['steps']:>6} {r['train_seconds']:>8.1f} "
-                     f"{1e3 * r['step_seconds']:>8.1f} {ratio:>10.2f} {t['exact']:>6.3f} {t['optimal']:>8.3f} "
-                     f"{t['regret']:>7.3f}")
-    return "\n".join(lines)
+    return tables.learning_table(results, "size", path_losses.METHODS, "blackbox",
+                                 {"exact": "exact", "optimal": "optimal", "regret": "regret"})

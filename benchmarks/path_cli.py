@@ -7,7 +7,7 @@ import platform
 
 import jax
 
-from relaxjax.benchmarks import path_data, path_losses, terrain
+from relaxjax.benchmarks import path_data, path_losses, task_options, terrain
 
 FULL = {"sizes": [12, 18, 24, 30], "methods": list(path_losses.METHODS), "steps": 5000, "batch": 70,
         "eval_every": 500, "maps": [10_000, 1_000, 1_000]}
@@ -33,19 +33,13 @@ def add_parser(sub) -> None:
     path.add_argument("--tiles", choices=["freeciv", "procedural"], default="freeciv",
                       help="terrain tiles: freeciv's (fetched with apt-get, procedural if that fails) or procedural")
     path.add_argument("--data", help="tile cache folder (default $RELAXJAX_DATA/terrain or ~/.cache/relaxjax/terrain)")
-    path.add_argument("--seed", type=int, default=0)
-    path.add_argument("--plots", default="path-results", help="folder for the PNGs (learning curves, a test map)")
-    path.add_argument("--no-plots", action="store_true")
-    path.add_argument("--no-progress", action="store_true", help="no progress bars")
-    path.add_argument("--out", help="also write the results to this JSON file")
+    task_options.add_run_options(path, "path-results", "a test map")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `relaxjax-bench path` with parsed options; the exit status."""
     from relaxjax.benchmarks.path import Config, table, train   # equinox and optax: only to train
-    defaults = QUICK if args.quick else FULL
-    pick = {name: getattr(args, name) if getattr(args, name, None) is not None else value
-            for name, value in defaults.items()}
+    pick = task_options.chosen(args, QUICK, FULL)
     tiles, source = terrain.load(args.data, procedural=args.tiles == "procedural",
                                  log=lambda line: print(line, flush=True))
     print(f"relaxjax-bench path: jax {jax.__version__} on {len(jax.local_devices())} x "

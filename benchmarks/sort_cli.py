@@ -8,7 +8,7 @@ import sys
 
 import jax
 
-from relaxjax.benchmarks import mnist, multidigit, sort_losses
+from relaxjax.benchmarks import mnist, multidigit, sort_losses, task_options
 from relaxjax.benchmarks.sort import Config, table, train
 
 FULL = {"n": [3, 5, 7, 9, 15], "methods": list(sort_losses.METHODS), "steps": 10_000, "batch": 100,
@@ -19,9 +19,7 @@ QUICK = {"n": [3, 5], "methods": ["relaxjax-bubble"], "steps": 250, "batch": 32,
 
 def configs(args: argparse.Namespace) -> list[Config]:
     """The runs that the options ask for, in the order they run (by n, then method)."""
-    defaults = QUICK if args.quick else FULL
-    pick = {name: getattr(args, name) if getattr(args, name) is not None else value
-            for name, value in defaults.items()}
+    pick = task_options.chosen(args, QUICK, FULL)
     runs = []
     for n in pick["n"]:
         if n < 2:
