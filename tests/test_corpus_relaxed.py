@@ -77,6 +77,8 @@ VARIANTS = {   # the drawn soft inputs, rescaled or made to tie (same shapes: on
 def test_finite_outputs_and_gradients_at_every_beta(alg, dtype):
     if dtype == "float64" and not x64():
         pytest.skip("float64 needs x64")
+    if dtype == "float32" and x64():
+        pytest.skip("float32 runs in the suite's float32 pass, with x64 off as most users have it")
     f = relax(alg.fn, max_iter=alg.max_iter)
     rng = np.random.default_rng(11)
     drawn = list(alg.inputs(rng))
