@@ -20,6 +20,7 @@ STRATEGIES = {
     "stream": "a loop whose steps share a few elements a[j + c] carries those elements, not the array",
     "fed_reads": "reads b[j + c] inside a loop run at once or streamed are fed in, not read by index",
     "provenance": "a merge of arrays mixes only the elements the branches wrote",
+    "deferred_positions": "a position merged by several tests in a row is built once, not mixed at each",
 }
 
 

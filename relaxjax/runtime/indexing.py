@@ -37,8 +37,8 @@ def stackable(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         if not value or not all(stackable(v) for v in value):
             return False
-        shapes = {jnp.shape(as_array(v)) if isinstance(v, (list, tuple)) else jnp.shape(unwrap(v))
-                  for v in value}
+        shapes = {jnp.shape(as_array(v)) if isinstance(v, (list, tuple)) else positions.shape_of(v)
+                  if isinstance(v, SoftIndex) else jnp.shape(unwrap(v)) for v in value}
         return len(shapes) == 1
     return is_number(value) and not isinstance(value, Undefined)
 
@@ -59,6 +59,9 @@ def as_array(value: Any) -> Any:
         if _python_numbers(value):
             return jnp.asarray(value)   # one constant, not one traced op per element
         if any(isinstance(v, SoftIndex) for v in value):   # a list of positions: an array of them
+            whole = _reassembled_positions(value)
+            if whole is not None:
+                return whole
             stacked = positions.stacked([as_array(v) if isinstance(v, list) else v for v in value])
             if stacked is not None:
                 return stacked
@@ -80,6 +83,15 @@ def as_array(value: Any) -> Any:
     if isinstance(value, (SoftBool, SoftCount)):
         return value
     return jnp.asarray(unwrap(value))
+
+
+def _reassembled_positions(value: list) -> SoftIndex | None:
+    """`[a[0], a[1], ...]` (or `[a[r][c] for r ... for c ...]`), each element an exact read of one
+    array of positions `a`, as `a` itself (reshaped), not one read per element."""
+    if not all(type(v) is SoftIndex and v.offset == value[0].offset for v in value):
+        return None
+    whole = provenance.reassembled([v.weights for v in value])
+    return None if whole is None else SoftIndex(whole, value[0].offset)
 
 
 def _is_soft_index(i: Any) -> bool:

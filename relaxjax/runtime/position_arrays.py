@@ -21,7 +21,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from relaxjax.runtime import context, positions, relaxations
+from relaxjax.runtime import context, positions, provenance, relaxations
 from relaxjax.runtime.values import BoundedInt, SoftIndex, float_dtype, is_floating, static_bounds, unwrap
 
 
@@ -54,7 +54,13 @@ def read(a: Any, parts: tuple) -> Any | None:
         key = tuple(unwrap(i) for i in parts)
         # an exact element is a plain int: with its bounds, `count[i] += 1` in a loop would widen them
         # at every trace of the body
-        return a.value[key] if isinstance(a, BoundedInt) else SoftIndex(a.weights[key], lo)
+        if isinstance(a, BoundedInt):
+            return a.value[key]
+        weights = a.weights
+        element = SoftIndex(weights[key], lo)
+        if all(type(i) is int for i in key):   # `[came[r][c] for ...]` stacks back into `came`
+            provenance.remember_read(element.weights, weights, key)
+        return element
     dtype = a.weights.dtype if isinstance(a, SoftIndex) else float_dtype()
     whole = positions.distribution(a, lo, hi, dtype)
     selected = positions.element_weights(parts, whole.shape, _soft, dtype).astype(dtype)

@@ -8,7 +8,7 @@ Dijkstra does not spread onto its neighbours.
 
 | operation | result |
 | --- | --- |
-| a merge of positions (static ints, loop indices with static ranges, SoftIndexes) by a soft test | a SoftIndex: `p * onehot(a) + (1 - p) * onehot(b)` |
+| a merge of positions (static ints, loop indices with static ranges, SoftIndexes) by a soft test | a SoftIndex: `p * onehot(a) + (1 - p) * onehot(b)` (merges in a row: built once, deferred_positions.py) |
 | the same by a hard test, one of them a SoftIndex | a SoftIndex: the weights of the side taken |
 | `a[best]`, `a[best] = v` | the weights read and write the positions (negative ones from the end, as Python; past the end the last, as JAX) |
 | `best == k`, `best < k`, ... (`k` an integer or another SoftIndex) | exact: the weight of the positions where it holds |
@@ -26,7 +26,7 @@ from typing import Any, Callable
 import jax.numpy as jnp
 import numpy as np
 
-from relaxjax.runtime import context, relaxations
+from relaxjax.runtime import context, deferred_positions, relaxations
 from relaxjax.runtime.values import BoundedInt, SoftBool, SoftIndex, float_dtype, static_bounds, unwrap
 
 MODES = ("distribution", "expected")
@@ -37,6 +37,8 @@ LARGEST_ARRAY = 1 << 22   # the most weights an array of positions holds (elemen
 def range_of(x: Any) -> tuple[int, int] | None:
     """The static range of positions `x` (or each element of an array of positions) may hold, or None
     when it is not a position."""
+    if isinstance(x, deferred_positions.DeferredIndex):
+        return x.offset, x.hi
     if isinstance(x, SoftIndex):
         return x.offset, x.offset + x.weights.shape[-1] - 1
     return static_bounds(x)
@@ -44,6 +46,8 @@ def range_of(x: Any) -> tuple[int, int] | None:
 
 def shape_of(x: Any) -> tuple:
     """The shape of a position or an array of positions (a SoftIndex's weights less their last axis)."""
+    if isinstance(x, deferred_positions.DeferredIndex):
+        return x.shape
     return x.weights.shape[:-1] if isinstance(x, SoftIndex) else jnp.shape(unwrap(x))
 
 
@@ -114,6 +118,10 @@ def merged(test: Any, a: Any, b: Any) -> SoftIndex | None:
     shape = jnp.broadcast_shapes(shape_of(a), shape_of(b), jnp.shape(prob))
     if not fits(lo, hi, shape):
         return None
+    if context.current().on("deferred_positions"):
+        deferred = deferred_positions.merged(test, a, b, lo, hi, shape)
+        if deferred is not None:
+            return deferred
     weights = [w.weights for w in (a, b) if isinstance(w, SoftIndex)]
     dtype = jnp.result_type(test.prob if soft else float_dtype(), *weights, float)
     wa, wb = distribution(a, lo, hi, dtype), distribution(b, lo, hi, dtype)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jax.numpy as jnp
+import numpy as np
 
 from relaxjax.runtime import context
 from relaxjax.runtime.trace import STATE
@@ -97,7 +98,8 @@ def chain_of(arr: Any) -> tuple[Any, tuple]:
 
 def reassembled(parts: list) -> Any:
     """`source[prefix]` if `parts` are exactly `source[prefix + (0,)], source[prefix + (1,)], ...` over
-    a whole axis, else None."""
+    a whole axis; `source[prefix]` with its last axes as one if they are `source[prefix + (0, 0)],
+    source[prefix + (0, 1)], ...` over whole axes (row by row); else None."""
     table = STATE.reads
     if not table or not parts:
         return None
@@ -105,16 +107,21 @@ def reassembled(parts: list) -> Any:
     if any(h is None or h[0] is not p for h, p in zip(hits, parts)):
         return None
     source, index = hits[0][1], hits[0][2]
-    prefix = index[:-1]
-    if len(prefix) >= source.ndim or source.shape[len(prefix)] != len(parts):
+    for axes in range(1, len(index) + 1):
+        prefix = index[:-axes]
+        shape = source.shape[len(prefix):len(index)]
+        if int(np.prod(shape)) == len(parts):
+            break
+    else:
         return None
-    for k, (_, s, i) in enumerate(hits):
-        if s is not source or i[:-1] != prefix or i[-1] != k:
-            return None
-    if not prefix:
-        return source
-    whole = source[prefix]
-    remember_read(whole, source, prefix)
+    if any(s is not source or i[:len(prefix)] != prefix or i[len(prefix):] != place
+           for (_, s, i), place in zip(hits, np.ndindex(*shape))):
+        return None
+    whole = source[prefix] if prefix else source
+    if axes > 1:
+        return jnp.reshape(whole, (len(parts),) + whole.shape[axes:])
+    if prefix:
+        remember_read(whole, source, prefix)
     return whole
 
 

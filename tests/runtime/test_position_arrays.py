@@ -75,3 +75,22 @@ def test_independent_iterations_write_distributions_into_their_slots():
     for out in (at_once, one_by_one):
         assert isinstance(out, SoftIndex)
         assert [{k: round(v, 6) for k, v in row.items()} for row in _rows(out)] == expected
+
+
+def test_a_flattened_copy_of_an_array_of_positions_is_the_array_itself():
+    # `[came[r][c] for r ... for c ...]` as `came` reshaped, not one read per element stacked again
+    import jax
+
+    def flat(weights):
+        came = SoftIndex(weights, -1)
+        listed = as_array([getitem(getitem(came, r), c) for r in range(2) for c in range(3)])
+        assert isinstance(listed, SoftIndex) and listed.offset == -1
+        return listed.weights
+    weights = jax.nn.softmax(jnp.arange(24.0).reshape(2, 3, 4))
+    np.testing.assert_array_equal(flat(weights), weights.reshape(6, 4))
+    assert not {"stack", "concatenate"} & {e.primitive.name for e in jax.make_jaxpr(flat)(weights).eqns}
+
+    def swapped(weights):   # not in order: stacked again
+        return as_array([getitem(SoftIndex(weights, 0), r) for r in (1, 0)]).weights
+    np.testing.assert_array_equal(swapped(weights), weights[::-1])
+    assert "stack" in {e.primitive.name for e in jax.make_jaxpr(swapped)(weights).eqns}
