@@ -33,12 +33,12 @@ def test_converting_and_tracing_from_many_threads_matches_one_thread():
         f = relax(alg.fn, beta=3.0, mode=mode, max_iter=alg.max_iter)
         return flat(f(*inputs[k % len(algorithms)]))
 
-    jobs = range(4 * len(algorithms))
+    jobs = range(2 * len(algorithms))   # each algorithm twice at once, half of them in hard mode
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(run, jobs))
-    alone = [run(k) for k in jobs]
-    for k, (a, b) in enumerate(zip(together, alone)):
-        np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=f"job {k}")
+    alone = [run(k) for k in range(len(algorithms))]
+    for k, got in zip(jobs, together):
+        np.testing.assert_allclose(got, alone[k % len(algorithms)], rtol=1e-6, err_msg=f"job {k}")
 
 
 def test_one_relaxed_function_called_from_many_threads_with_new_shapes():
