@@ -87,8 +87,7 @@ def _one_step_on(longer: tuple, shorter: tuple) -> bool:
 def merged(test: Any, a: Any, b: Any, lo: int, hi: int, shape: tuple) -> DeferredIndex | None:
     """`a if test else b` held deferred over `lo..hi` (positions of `shape`), or None where it cannot
     be (see the module's table)."""
-    p = test.prob if isinstance(test, SoftBool) else jnp.asarray(test)
-    yes = p if isinstance(test, SoftBool) else p.astype(jnp.result_type(float))
+    yes = test.prob if isinstance(test, SoftBool) else jnp.asarray(test).astype(jnp.result_type(float))
     parts_a, parts_b = _parts(a), _parts(b)
     if parts_a is None and parts_b is None:
         return None
@@ -98,7 +97,7 @@ def merged(test: Any, a: Any, b: Any, lo: int, hi: int, shape: tuple) -> Deferre
         (base, steps_a), (base_b, steps_b) = parts_a, parts_b
         if base is not base_b:
             return None
-        if len(steps_a) == len(steps_b) and _one_step_on(steps_a + (None,), steps_b):
+        if len(steps_a) == len(steps_b) and all(s is t for s, t in zip(steps_a, steps_b)):
             return a   # the same distribution on both sides
         if _one_step_on(steps_a, steps_b):
             steps, (q, v) = steps_b, steps_a[-1]

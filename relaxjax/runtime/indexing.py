@@ -37,8 +37,7 @@ def stackable(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         if not value or not all(stackable(v) for v in value):
             return False
-        shapes = {jnp.shape(as_array(v)) if isinstance(v, (list, tuple)) else positions.shape_of(v)
-                  if isinstance(v, SoftIndex) else jnp.shape(unwrap(v)) for v in value}
+        shapes = {jnp.shape(as_array(v)) if isinstance(v, (list, tuple)) else positions.shape_of(v) for v in value}
         return len(shapes) == 1
     return is_number(value) and not isinstance(value, Undefined)
 

@@ -66,7 +66,7 @@ def test_it_leaves_a_trace_or_a_loop_as_a_plain_distribution():
     np.testing.assert_allclose(out.weights, [0.375, 0.375, 0.0, 0.25])
 
 
-def test_more_points_than_it_holds_or_two_starting_distributions_are_mixed_in_full():
+def test_more_steps_than_it_holds_or_two_starting_distributions_are_mixed_in_full():
     best = SoftIndex(jnp.asarray([1.0]))
     for j in range(MOST_STEPS + 1):
         best = merge(SoftBool(jnp.asarray(0.5)), BoundedInt(jnp.asarray(j), 0, MOST_STEPS), best)

@@ -1,5 +1,6 @@
 """Arrays of positions (position_arrays.py): `came[v] = u` under soft tests, read back by `v = came[v]`,
 without the compiler."""
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -79,8 +80,6 @@ def test_independent_iterations_write_distributions_into_their_slots():
 
 def test_a_flattened_copy_of_an_array_of_positions_is_the_array_itself():
     # `[came[r][c] for r ... for c ...]` as `came` reshaped, not one read per element stacked again
-    import jax
-
     def flat(weights):
         came = SoftIndex(weights, -1)
         listed = as_array([getitem(getitem(came, r), c) for r in range(2) for c in range(3)])
