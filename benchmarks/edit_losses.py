@@ -5,6 +5,7 @@ symbols.
 | method | what it differentiates |
 | --- | --- |
 | `relaxjax-levenshtein` | the textbook dynamic program of `algorithms.py` (each glyph's symbol the class of highest score, `a[i - 1] == b[j - 1]`, `min` of the three moves), plain Python relaxed by relaxjax; the absolute difference to the true distance |
+| `relaxjax-levenshtein-raised` | the same program, the absolute difference to the true distance plus `RAISE` (half an edit): the relaxed distance of a right reading lies above the exact one, and the raise keeps that bias from pulling different symbols together |
 | `relaxjax-levenshtein-squared` | the same program, the squared difference |
 | `relaxjax-straight-through` | the same program in mode "straight_through": the exact distance forward, the relaxed program's gradient backward; the absolute difference |
 | `softmin-dp` | the task-specific smooth edit distance: substitution cost `1 - <p, q>` of the softmax rows, the soft-min `-gamma logsumexp(-x / gamma)` of the three moves (as soft-DTW); the absolute difference |
@@ -22,6 +23,7 @@ from relaxjax.benchmarks import algorithms
 
 BETA = 10.0   # the relaxjax methods' inverse temperature (README)
 GAMMA = 0.3   # softmin-dp's temperature (README)
+RAISE = 0.5   # relaxjax-levenshtein-raised's target over the true distance (README)
 
 _relaxed = relax(algorithms.levenshtein)
 _straight_through = relax(algorithms.levenshtein, mode="straight_through")
@@ -30,6 +32,12 @@ _straight_through = relax(algorithms.levenshtein, mode="straight_through")
 def relaxjax_levenshtein(scores: jax.Array, distance: jax.Array, symbols: jax.Array, beta: jax.Array) -> jax.Array:
     """`|relaxed edit distance - distance|`."""
     return jnp.abs(_relaxed(scores[0], scores[1], beta=beta) - distance)
+
+
+def relaxjax_levenshtein_raised(scores: jax.Array, distance: jax.Array, symbols: jax.Array,
+                                beta: jax.Array) -> jax.Array:
+    """`|relaxed edit distance - (distance + RAISE)|`."""
+    return jnp.abs(_relaxed(scores[0], scores[1], beta=beta) - distance - RAISE)
 
 
 def relaxjax_levenshtein_squared(scores: jax.Array, distance: jax.Array, symbols: jax.Array,
@@ -84,6 +92,7 @@ def soft_edit_distance(p: jax.Array, q: jax.Array, gamma: float) -> jax.Array:
 
 METHODS: dict[str, Callable] = {
     "relaxjax-levenshtein": relaxjax_levenshtein,
+    "relaxjax-levenshtein-raised": relaxjax_levenshtein_raised,
     "relaxjax-levenshtein-squared": relaxjax_levenshtein_squared,
     "relaxjax-straight-through": relaxjax_straight_through,
     "softmin-dp": softmin_dp,

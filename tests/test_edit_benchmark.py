@@ -101,12 +101,28 @@ def test_losses_are_least_on_a_true_reading_and_have_finite_gradients():
     vague = jax.random.normal(jax.random.PRNGKey(0), (2, 4, 3))
     beta = jnp.float32(30.0)
     for name, loss in edit_losses.METHODS.items():
+        raised = edit_losses.RAISE if name == "relaxjax-levenshtein-raised" else 0.0
         if name != "direct-labels":   # the only one that sees the symbols
-            assert float(loss(wrong, 0.0, symbols, beta)) < 1e-2, name   # the wrong strings are equal
-        assert float(loss(true, distance, symbols, beta)) < min(1e-2 if name != "softmin-dp" else 0.5,
+            assert float(loss(wrong, 0.0, symbols, beta)) == pytest.approx(raised, abs=1e-2), name   # equal strings
+        assert float(loss(true, distance, symbols, beta)) < min(raised + (1e-2 if name != "softmin-dp" else 0.5),
                                                                 float(loss(wrong, distance, symbols, beta)) - 1.0), name
         grad = jax.grad(loss)(vague, distance, symbols, jnp.float32(1.0))
         assert bool(jnp.isfinite(grad).all()) and float(jnp.abs(grad).sum()) > 0, name
+
+
+def test_read_surely_relaxjax_gives_the_distance_and_the_soft_min_a_shorter_one():
+    """Why `relaxjax-levenshtein-raised`: a sure right reading gives relaxjax's distance exactly (no
+    gradient asks to read the glyphs apart), the soft-min's (`-gamma logsumexp`) comes out short."""
+    rng = np.random.default_rng(4)
+    relaxed = relax(algorithms.levenshtein)
+    for distance in (2, 5, 8):
+        symbols = np.stack([np.arange(8), np.arange(8)])
+        symbols[1, :distance] = 8 + np.arange(distance) % 2   # symbols the first string lacks
+        assert _plain_levenshtein(list(symbols[0]), list(symbols[1])) == distance
+        scores = 8.0 * jax.nn.one_hot(symbols, 10) + 0.5 * rng.normal(size=(2, 8, 10))
+        assert float(relaxed(scores[0], scores[1], beta=edit_losses.BETA)) == pytest.approx(distance, abs=1e-2)
+        p = jax.nn.softmax(scores, axis=-1)
+        assert float(edit_losses.soft_edit_distance(p[0], p[1], edit_losses.GAMMA)) < distance - 0.01
 
 
 def test_class_matching_undoes_a_permutation():

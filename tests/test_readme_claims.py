@@ -700,11 +700,12 @@ def test_learning_from_edit_distances__methods_protocol_and_data_are_the_default
     section = _section("Learning from edit distances")
     edit = cli.parser()._subparsers._group_actions[0].choices["edit"]
     options = {a.dest: a for a in edit._actions}
-    listed = {"relaxjax-levenshtein", "relaxjax-levenshtein-squared", "relaxjax-straight-through", "softmin-dp",
+    listed = {"relaxjax-levenshtein", "relaxjax-levenshtein-raised", "relaxjax-levenshtein-squared", "relaxjax-straight-through", "softmin-dp",
               "direct-labels"}
     assert set(options["methods"].choices) == listed and all(f"`{m}`" in section for m in listed)
     assert options["lr"].default == 1e-3 and edit_cli.FULL["batch"] == 32 and "Adam 1e-3, 32 pairs" in section
     assert edit_losses.BETA == 10.0 and "`--beta 10`" in section and edit_losses.GAMMA == 0.3
+    assert edit_losses.RAISE == 0.5 and "half an edit" in section
     assert edit_cli.FULL["lengths"] == [8, 16] and edit_cli.FULL["alphabet"] == 10 and edit_cli.FULL["steps"] == 5000
     assert edit_cli.QUICK["lengths"] == [8] and edit_cli.QUICK["alphabet"] == 4 and edit_cli.QUICK["steps"] == 300
     assert edit_cli.QUICK["methods"] == ["relaxjax-levenshtein", "softmin-dp"] and edit_cli.QUICK["pairs"] == [200, 300]
