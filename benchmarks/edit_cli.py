@@ -9,7 +9,7 @@ import sys
 import jax
 import numpy as np
 
-from relaxjax.benchmarks import edit_data, edit_losses, mnist, task_options
+from relaxjax.benchmarks import edit_data, edit_losses, letters, mnist, task_options
 
 FULL = {"lengths": [8, 16], "alphabet": 10, "methods": list(edit_losses.METHODS), "steps": 5000, "batch": 32,
         "eval_every": 250, "pairs": [1000, 1000]}
@@ -23,7 +23,10 @@ def add_parser(sub) -> None:
     edit.add_argument("--quick", action="store_true",
                       help="strings of 8 of 4 symbols, relaxjax-levenshtein and softmin-dp, a few minutes on a CPU")
     edit.add_argument("--lengths", type=int, nargs="+", help="string lengths (default 8 16)")
-    edit.add_argument("--alphabet", type=int, help="symbols: the digits 0 .. ALPHABET - 1, 2 to 10 (default 10)")
+    edit.add_argument("--alphabet", type=int, help="symbols: the digits 0 .. ALPHABET - 1, 2 to 10 (default 10), "
+                      "or as many letters from a, 2 to 26")
+    edit.add_argument("--glyphs", choices=["digits", "letters"], default="digits",
+                      help="MNIST's handwritten digits, or letters of Hershey's script faces with random jitter")
     edit.add_argument("--methods", nargs="+", choices=sorted(edit_losses.METHODS), help="default: all")
     edit.add_argument("--steps", type=int, help="training steps per run")
     edit.add_argument("--batch", type=int, help="pairs per step (default 32)")
@@ -42,12 +45,17 @@ def run(args: argparse.Namespace) -> int:
     from relaxjax.benchmarks.edit import Config, table, train   # equinox and optax: only to train
     pick = task_options.chosen(args, QUICK, FULL)
     try:
-        splits = edit_data.splits(mnist.load(args.data, log=lambda line: print(line, flush=True)), pick["alphabet"])
+        if args.glyphs == "letters":
+            splits = letters.splits(pick["alphabet"], seed=args.seed)
+            glyphs = f"letters a-{chr(ord('a') + pick['alphabet'] - 1)} of Hershey's script faces, jittered"
+        else:
+            splits = edit_data.splits(mnist.load(args.data, log=lambda line: print(line, flush=True)), pick["alphabet"])
+            glyphs = f"MNIST digits 0-{pick['alphabet'] - 1}"
     except (mnist.MnistUnavailable, ValueError) as error:
         print(f"relaxjax-bench edit: {error}", file=sys.stderr)
         return 2
     print(f"relaxjax-bench edit: jax {jax.__version__} on {len(jax.local_devices())} x "
-          f"{jax.devices()[0].platform}, {platform.machine()}; MNIST digits 0-{pick['alphabet'] - 1}; "
+          f"{jax.devices()[0].platform}, {platform.machine()}; {glyphs}; "
           f"{pick['steps']} steps of {pick['batch']} pairs", flush=True)
     results, shown = [], {}
     for length in pick["lengths"]:
@@ -61,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                             eval_every=pick["eval_every"], seed=args.seed)
             results.append(train(config, data, progress=not args.no_progress))
             print(table(results[-1:]).splitlines()[-1], flush=True)
-            _write(args.out, results, pick["alphabet"])
+            _write(args.out, results, pick["alphabet"], args.glyphs)
     print()
     print(table(results))
     untrained = {r["size"]: r["untrained"] for r in results}
@@ -76,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: str | None, results: list[dict], alphabet: int) -> None:
+def _write(path: str | None, results: list[dict], alphabet: int, glyphs: str) -> None:
     if path:
         rows = [{k: v for k, v in r.items() if k != "model"} for r in results]
         with open(path, "w") as f:
-            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "alphabet": alphabet,
+            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "alphabet": alphabet, "glyphs": glyphs,
                        "results": rows}, f, indent=2)

@@ -15,7 +15,8 @@ from relaxjax.benchmarks.multidigit import TRAIN_SIZE
 
 def splits(mnist: dict[str, np.ndarray], alphabet: int) -> dict[str, dict[str, np.ndarray]]:
     """MNIST's train[:55000] / train[55000:] / test images of the digits 0 .. alphabet - 1: "images"
-    (uint8 [N, 28, 28]), "labels", and "by_class" (the indices of each class's images)."""
+    (uint8 [N, 28, 28]), "labels", "by_class" (the indices of each class's images) and "names" (the
+    symbols spelled, "0123...")."""
     if not 2 <= alphabet <= 10:
         raise ValueError(f"alphabet {alphabet}: the digits give 2 to 10 symbols")
     parts = {"train": (mnist["train_images"][:TRAIN_SIZE], mnist["train_labels"][:TRAIN_SIZE]),
@@ -26,7 +27,7 @@ def splits(mnist: dict[str, np.ndarray], alphabet: int) -> dict[str, dict[str, n
         keep = labels < alphabet
         labels = labels[keep].astype(np.int32)
         out[name] = {"images": images[keep], "labels": labels,
-                     "by_class": [np.flatnonzero(labels == c) for c in range(alphabet)]}
+                     "by_class": [np.flatnonzero(labels == c) for c in range(alphabet)], "names": "0123456789"[:alphabet]}
     return out
 
 

@@ -37,14 +37,15 @@ def _test_pairs(results: list[dict], data: dict, plt, path: Path) -> Path:
     for n, ax in enumerate(axes[:, 0]):
         glyphs = data["test"]["images"][pairs["glyphs"][n]]                  # [2, length, 28, 28]
         ax.imshow(np.concatenate([np.concatenate(list(row), axis=1) for row in glyphs], axis=0), cmap="gray_r")
-        lines = [f"true {_spelled(pairs['symbols'][n])}, distance {pairs['distance'][n]:.0f}"]
+        names = data["test"]["names"]
+        lines = [f"true {_spelled(pairs['symbols'][n], names)}, distance {pairs['distance'][n]:.0f}"]
         for method, symbols in readings:
             distance = edit_data.levenshtein(symbols[n:n + 1, 0], symbols[n:n + 1, 1])[0]
-            lines.append(f"{method}: {_spelled(symbols[n])}, distance {distance}")
+            lines.append(f"{method}: {_spelled(symbols[n], names)}, distance {distance}")
         ax.set_title("\n".join(lines), fontsize=7, loc="left")
         ax.axis("off")
     return plotting.save(fig, plt, path)
 
 
-def _spelled(symbols: np.ndarray) -> str:
-    return " / ".join("".join(str(int(c)) for c in row) for row in symbols)
+def _spelled(symbols: np.ndarray, names: str) -> str:
+    return " / ".join("".join(names[c] for c in row) for row in symbols)

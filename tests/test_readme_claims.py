@@ -715,6 +715,20 @@ def test_learning_from_edit_distances__methods_protocol_and_data_are_the_default
     assert " / ".join(map(str, spread)) in section.replace("\n", " ")
 
 
+def test_learning_from_edit_distances__the_letters_are_as_described():
+    from relaxjax.benchmarks import cli, letters
+    section = _section("Learning from edit distances").replace("\n", " ")
+    edit = cli.parser()._subparsers._group_actions[0].choices["edit"]
+    assert {a.dest: a for a in edit._actions}["glyphs"].choices == ["digits", "letters"] and "`--glyphs letters`" in section
+    assert len(letters.FACES) == 3 and "three script faces" in section
+    assert list(letters.PER_CLASS.values()) == [1000, 200, 200] and "1,000 / 200 / 200 images" in section
+    five = letters.splits(5)
+    train, test = five["train"], five["test"]
+    means = np.stack([train["images"][m].reshape(len(m), -1).mean(0) for m in train["by_class"]])
+    read = ((test["images"].reshape(len(test["images"]), 1, -1) - means[None]) ** 2).sum(-1).argmin(1)
+    assert f"reads {np.mean(read == test['labels']):.2f} of 5 test letters" in section
+
+
 # ---------------------------------------------------------------- "Performance"
 def test_performance__speed_runs_at_batch_128_and_every_scan_step_is_rematerialised():
     from relaxjax.benchmarks import algorithms, cli
