@@ -5,7 +5,7 @@ symbols.
 | method | what it differentiates |
 | --- | --- |
 | `relaxjax-levenshtein` | the textbook dynamic program of `algorithms.py` (each glyph's symbol the class of highest score, `a[i - 1] == b[j - 1]`, `min` of the three moves), plain Python relaxed by relaxjax; the absolute difference to the true distance |
-| `relaxjax-levenshtein-raised` | the same program, the absolute difference to the true distance plus `RAISE` (half an edit): the relaxed distance of a right reading lies above the exact one, and the raise keeps that bias from pulling different symbols together |
+| `relaxjax-levenshtein-raised` | the same program, the absolute difference to the true distance plus `RAISE` (half an edit): a right reading still asks for longer distances, a steady push to read glyphs apart (softmin-dp's distances, short when read surely, push the same way) |
 | `relaxjax-levenshtein-squared` | the same program, the squared difference |
 | `relaxjax-straight-through` | the same program in mode "straight_through": the exact distance forward, the relaxed program's gradient backward; the absolute difference |
 | `softmin-dp` | the task-specific smooth edit distance: substitution cost `1 - <p, q>` of the softmax rows, the soft-min `-gamma logsumexp(-x / gamma)` of the three moves (as soft-DTW); the absolute difference |
