@@ -88,5 +88,5 @@ def _write(path: str | None, results: list[dict], alphabet: int, glyphs: str) ->
     if path:
         rows = [{k: v for k, v in r.items() if k != "model"} for r in results]
         with open(path, "w") as f:
-            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "alphabet": alphabet, "glyphs": glyphs,
-                       "results": rows}, f, indent=2)
+            json.dump({"jax": jax.__version__, "platform": jax.devices()[0].platform, "alphabet": alphabet,
+                       "glyphs": glyphs, "results": rows}, f, indent=2)

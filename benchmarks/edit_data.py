@@ -27,7 +27,8 @@ def splits(mnist: dict[str, np.ndarray], alphabet: int) -> dict[str, dict[str, n
         keep = labels < alphabet
         labels = labels[keep].astype(np.int32)
         out[name] = {"images": images[keep], "labels": labels,
-                     "by_class": [np.flatnonzero(labels == c) for c in range(alphabet)], "names": "0123456789"[:alphabet]}
+                     "by_class": [np.flatnonzero(labels == c) for c in range(alphabet)],
+                     "names": "0123456789"[:alphabet]}
     return out
 
 

@@ -14,7 +14,7 @@ from scipy import ndimage
 FACES = ("scripts", "scriptc", "cursive")
 SIZE, BOX = 28, 20          # the image and the box the glyph is scaled into, in pixels
 PER_CLASS = {"train": 1000, "val": 200, "test": 200}
-_SPACING = 0.3              # pixels between the points a stroke is drawn with
+_SPACING = 0.3              # font units between the points a stroke is drawn with (a glyph spans 9 to 30)
 
 
 def splits(alphabet: int, seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
@@ -73,6 +73,7 @@ def render(polylines: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
 
 
 def _along(polyline: np.ndarray) -> np.ndarray:
-    """Points every _SPACING pixels (at the font's scale of about 20 units a glyph) along a polyline."""
-    steps = [np.linspace(a, b, max(2, int(np.linalg.norm(b - a) / _SPACING) + 1)) for a, b in zip(polyline, polyline[1:])]
+    """Points every _SPACING font units along a polyline."""
+    steps = [np.linspace(a, b, max(2, int(np.linalg.norm(b - a) / _SPACING) + 1))
+             for a, b in zip(polyline, polyline[1:])]
     return np.concatenate(steps)

@@ -719,7 +719,8 @@ def test_learning_from_edit_distances__the_letters_are_as_described():
     from relaxjax.benchmarks import cli, letters
     section = _section("Learning from edit distances").replace("\n", " ")
     edit = cli.parser()._subparsers._group_actions[0].choices["edit"]
-    assert {a.dest: a for a in edit._actions}["glyphs"].choices == ["digits", "letters"] and "`--glyphs letters`" in section
+    glyphs = {a.dest: a for a in edit._actions}["glyphs"]
+    assert glyphs.choices == ["digits", "letters"] and glyphs.default == "digits" and "`--glyphs letters`" in section
     assert len(letters.FACES) == 3 and "three script faces" in section
     assert list(letters.PER_CLASS.values()) == [1000, 200, 200] and "1,000 / 200 / 200 images" in section
     five = letters.splits(5)
