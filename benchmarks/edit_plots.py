@@ -33,11 +33,11 @@ def _test_pairs(results: list[dict], data: dict, plt, path: Path) -> Path:
         matching = class_matching(predicted_strings(r["model"], data["val"], data["val_pairs"]),
                                   data["val_pairs"]["symbols"], alphabet)
         readings.append((r["method"], matching[predicted_strings(r["model"], data["test"], pairs)]))
+    names = data["test"]["names"]
     fig, axes = plt.subplots(PAIRS_SHOWN, 1, figsize=(8, 2.2 * PAIRS_SHOWN), squeeze=False)
     for n, ax in enumerate(axes[:, 0]):
         glyphs = data["test"]["images"][pairs["glyphs"][n]]                  # [2, length, 28, 28]
         ax.imshow(np.concatenate([np.concatenate(list(row), axis=1) for row in glyphs], axis=0), cmap="gray_r")
-        names = data["test"]["names"]
         lines = [f"true {_spelled(pairs['symbols'][n], names)}, distance {pairs['distance'][n]:.0f}"]
         for method, symbols in readings:
             distance = edit_data.levenshtein(symbols[n:n + 1, 0], symbols[n:n + 1, 1])[0]

@@ -22,7 +22,8 @@ def splits(alphabet: int, seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
     shape of `edit_data.splits`: "images" (uint8 [N, 28, 28]), "labels", "by_class", "names"."""
     if not 2 <= alphabet <= 26:
         raise ValueError(f"alphabet {alphabet}: the letters give 2 to 26 symbols")
-    shapes = [[strokes(face, chr(ord("a") + c)) for face in FACES] for c in range(alphabet)]
+    fonts = [font(face) for face in FACES]
+    shapes = [[strokes(f, chr(ord("a") + c)) for f in fonts] for c in range(alphabet)]
     out = {}
     for k, (name, count) in enumerate(PER_CLASS.items()):
         rng = np.random.default_rng([seed, k])
@@ -34,15 +35,20 @@ def splits(alphabet: int, seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
     return out
 
 
-def strokes(face: str, letter: str) -> list[np.ndarray]:
-    """The pen strokes of `letter` in a Hershey `face`: polylines of (x, y) points, y pointing down."""
+def font(face: str):
+    """The Hershey font `face`, loaded (about 30 ms)."""
     try:
         from HersheyFonts import HersheyFonts   # a benchmark-only dependency
     except ImportError as error:
         raise ValueError("the letters need the package Hershey-Fonts: pip install 'relaxjax[bench]'") from error
-    font = HersheyFonts()
-    font.load_default_font(face)
-    lines, polylines = list(font.lines_for_text(letter)), []
+    loaded = HersheyFonts()
+    loaded.load_default_font(face)
+    return loaded
+
+
+def strokes(loaded_font, letter: str) -> list[np.ndarray]:
+    """The pen strokes of `letter` in a loaded Hershey font: polylines of (x, y) points, y pointing down."""
+    lines, polylines = list(loaded_font.lines_for_text(letter)), []
     for start, end in lines:
         if polylines and tuple(polylines[-1][-1]) == tuple(start):
             polylines[-1].append(end)
