@@ -23,7 +23,8 @@ Iterations are independent when every name the body changes is one of
 - an accumulator: `x += e` once, outside any inner loop, and `x` used nowhere else in the body (the
   runtime adds the iterations' increments in order, so hard mode sums exactly as Python does);
 - a variable of one iteration: assigned before any read on every path through the body (as
-  `analysis.live_on_entry` sees it; an inner loop's variable counts), and used nowhere outside the loop.
+  `analysis.live_on_entry` sees it; an inner loop's variable counts), and not read after the loop before
+  it is assigned again (`analysis.live_after`: a name reused by another loop nest does not count).
 Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone. Arrays the
 loop only reads, each only at `b[j + c]`, get slots too (`reads`, the last argument: fed in to the
 `vmap` or the stream, never written back).
@@ -39,7 +40,7 @@ from __future__ import annotations
 import gast
 
 from relaxjax.transforms import templates
-from relaxjax.transforms.analysis import element_root, live_on_entry, parent_map, target_names
+from relaxjax.transforms.analysis import element_root, live_after, live_on_entry, parent_map, target_names
 from relaxjax.generated_names import RETURN_MARKER, SLOT, op
 from relaxjax.transforms.context import Context
 
@@ -196,8 +197,7 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     for name in stored_names:
         if _accumulator(loop, name, parents):
             accumulators.append(name)
-        elif len(_names(function, name)) != len([n for s in loop.body for n in _names(s, name)]) \
-                or live_on_entry(loop.body, name):
+        elif live_on_entry(loop.body, name) or live_after(function, loop, name):
             return streamed
     return _Plan(slots, accumulators, reads=reads)
 

@@ -235,6 +235,26 @@ def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
     assert "for c in rj__.independent(range(len(m__slot__1)), ('s',), (), ((m__slot__1, (0,)),))" in out, out
 
 
+@pytest.mark.parametrize("after, independent", [
+    ("return b", True),              # r, c, t of the first nest are assigned again before any read
+    ("return b, t", False),          # t may be the first nest's last one (the second may run no step)
+])
+def test_names_reused_by_a_later_loop_nest_are_still_variables_of_one_iteration(after, independent):
+    out = run_pass(loop_strategies, f"""
+        def f(a, b, k):
+            for r in range(k):
+                for c in range(k):
+                    t = a[r][c] * 2.0
+                    b[r][c] = t
+            for r in range(k):
+                for c in range(k):
+                    t = b[r][c] + 1.0
+                    a[r][c] = t
+            {after}
+    """)
+    assert out.count("rj__.independent(") == (4 if independent else 0), out
+
+
 @pytest.mark.parametrize("branch, independent", [
     (["if a[r] > 0:", "    w = a[r]", "else:", "    w = -a[r]"], True),   # both paths assign w
     (["if a[r] > 0:", "    w = a[r]"], False),                        # w may come from the iteration before
