@@ -71,12 +71,11 @@ def grid_shortest_path(cost):
 
 
 def grid_shortest_path_walk(cost):
-    """The paper's formulation: Bellman-Ford over the 8-neighbourhood that records each cell's
-    predecessor, then the walk back from the target that marks the path (cells numbered row by row)."""
+    """The paper's formulation: Bellman-Ford over the 8-neighbourhood, then each cell's predecessor (its
+    cheapest neighbour) and the walk back from the target that marks the path (cells numbered row by row)."""
     k = len(cost)
     dist = [[1e6] * k for _ in range(k)]
     dist[0][0] = cost[0][0]
-    came = [[0] * k for _ in range(k)]
     for _ in range(2 * k):
         new = [[dist[r][c] for c in range(k)] for r in range(k)]
         for r in range(k):
@@ -87,8 +86,18 @@ def grid_shortest_path_walk(cost):
                         if (dr != 0 or dc != 0) and 0 <= rr < k and 0 <= cc < k:
                             if dist[rr][cc] + cost[r][c] < new[r][c]:
                                 new[r][c] = dist[rr][cc] + cost[r][c]
-                                came[r][c] = rr * k + cc
         dist = new
+    came = [[0] * k for _ in range(k)]
+    for r in range(k):
+        for c in range(k):
+            best = 1e6
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    rr, cc = r + dr, c + dc
+                    if (dr != 0 or dc != 0) and (r != 0 or c != 0) and 0 <= rr < k and 0 <= cc < k:
+                        if dist[rr][cc] < best:
+                            best = dist[rr][cc]
+                            came[r][c] = rr * k + cc
     came = [came[r][c] for r in range(k) for c in range(k)]
     path = [0.0] * (k * k)
     v = k * k - 1

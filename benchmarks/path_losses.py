@@ -4,7 +4,7 @@ in, a number out. Only `direct-costs` sees the true costs.
 | method | what it differentiates |
 | --- | --- |
 | `relaxjax-bellman-ford` | the grid Bellman-Ford of `algorithms.py`, plain Python relaxed by relaxjax: the cost of the true path under the predicted costs minus the relaxed optimum (its gradient is the true mask minus the relaxed path's expected mask) |
-| `relaxjax-walk` | the paper's formulation: the Bellman-Ford of `algorithms.py` that records each cell's predecessor and walks back from the target, relaxed by relaxjax (predecessors as distributions over cells); the binary cross-entropy of the walk's path mask (the probability of each cell) to the true mask, `beta` 10 |
+| `relaxjax-walk` | the paper's formulation: the Bellman-Ford of `algorithms.py`, then each cell's predecessor (its cheapest neighbour) and the walk back from the target, relaxed by relaxjax (predecessors as distributions over cells); the binary cross-entropy of the walk's path mask (the probability of each cell) to the true mask, `beta` 10 |
 | `blackbox` | the exact path, blackbox gradient (interpolation 2), Hamming loss to the true mask |
 | `perturbed` | Fenchel-Young loss of the Gaussian-perturbed path (3 samples, sigma 0.1 of the mean cost) |
 | `direct-costs` | the squared error of the costs themselves: an upper bound that sees what the others do not |

@@ -39,6 +39,16 @@ def test_the_jax_solver_walks_a_whole_path_through_zero_and_negative_costs():
             path_data.distances(cost[None])[0, -1, -1], abs=1e-6)
 
 
+def test_the_walk_run_exactly_is_cpythons_and_marks_a_cheapest_path():
+    data = path_data.generate(12, 7, TILES, seed=6)
+    hard = relax(algorithms.grid_shortest_path_walk, mode="hard")
+    for costs, optimum in zip(data["costs"], data["optimum"]):
+        in_python = np.reshape(algorithms.grid_shortest_path_walk(costs.tolist()), costs.shape)
+        np.testing.assert_array_equal(np.reshape(hard(jnp.asarray(costs)), costs.shape), in_python)
+        assert _is_path(in_python)
+        assert path_data.path_cost(costs[None], in_python[None])[0] == pytest.approx(optimum, rel=1e-6)
+
+
 def test_blackbox_gradient_is_the_difference_of_two_solver_calls():
     costs = jnp.asarray(path_data.generate(1, 6, TILES, seed=1)["costs"][0])
     incoming = jnp.asarray(np.random.default_rng(0).normal(size=costs.shape), costs.dtype)
