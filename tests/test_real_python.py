@@ -859,3 +859,22 @@ def test_predecessors_chosen_under_soft_tests_are_walked_as_distributions():
         g = jax.grad(lambda x: jnp.sum(jnp.asarray(f(x, beta=beta)).reshape(x.shape) * x))(  # noqa: B023
             jnp.asarray(cost))
         assert bool(jnp.isfinite(g).all()), beta
+
+
+def two_nests_and_a_lambda(a):
+    t = 0.0
+    g = lambda: t   # noqa: E731  (reads t when called, after both loops)
+    for r in range(len(a)):
+        t = a[r] * 2.0
+        a[r] = t
+    for r in range(len(a)):
+        t = a[r] + 1.0
+        a[r] = t
+    return g() + a[0]
+
+
+def test_a_lambda_made_before_two_loops_reads_what_the_second_left():
+    a = [1.0, 2.0, 3.0]
+    want = two_nests_and_a_lambda(list(a))   # 7 + 3
+    assert float(relax(two_nests_and_a_lambda, mode="hard")(jnp.asarray(a))) == want
+    assert float(relax(two_nests_and_a_lambda)(jnp.asarray(a))) == pytest.approx(want)

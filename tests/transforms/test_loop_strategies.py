@@ -235,13 +235,15 @@ def test_variables_of_one_iteration_may_be_inner_loop_variables_used_twice():
     assert "for c in rj__.independent(range(len(m__slot__1)), ('s',), (), ((m__slot__1, (0,)),))" in out, out
 
 
-@pytest.mark.parametrize("after, independent", [
-    ("return b", True),              # r, c, t of the first nest are assigned again before any read
-    ("return b, t", False),          # t may be the first nest's last one (the second may run no step)
+@pytest.mark.parametrize("read, after, independent", [
+    ("b", "return b", True),         # r, c, t of the first nest are assigned again before any read
+    ("b", "return b, t", False),     # t may be the first nest's last one (the second may run no step)
+    ("t", "return g()", False),      # the lambda, made before the loops, reads t when it is called
 ])
-def test_names_reused_by_a_later_loop_nest_are_still_variables_of_one_iteration(after, independent):
+def test_names_reused_by_a_later_loop_nest_are_still_variables_of_one_iteration(read, after, independent):
     out = run_pass(loop_strategies, f"""
         def f(a, b, k):
+            g = lambda: {read}
             for r in range(k):
                 for c in range(k):
                     t = a[r][c] * 2.0
