@@ -878,3 +878,17 @@ def test_a_lambda_made_before_two_loops_reads_what_the_second_left():
     want = two_nests_and_a_lambda(list(a))   # 7 + 3
     assert float(relax(two_nests_and_a_lambda, mode="hard")(jnp.asarray(a))) == want
     assert float(relax(two_nests_and_a_lambda)(jnp.asarray(a))) == pytest.approx(want)
+
+
+def last_index_by_lambda(a):
+    r = -1
+    g = lambda: r   # noqa: E731  (reads the loop variable when called, after the loop)
+    for r in range(len(a)):
+        a[r] = a[r] * 2.0
+    return a[0] + g()
+
+
+@pytest.mark.parametrize("mode", ["hard", "relaxed"])
+def test_a_lambda_made_before_a_loop_reads_its_variables_last_value(mode):
+    a = [1.0, 2.0, 3.0]
+    assert float(relax(last_index_by_lambda, mode=mode)(jnp.asarray(a))) == last_index_by_lambda(list(a))   # 2 + 2

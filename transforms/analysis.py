@@ -151,6 +151,16 @@ def live_on_entry(stmts: list[gast.stmt], name: str) -> bool:
     return False
 
 
+def _read_when_run(root: gast.AST, name: str) -> bool:
+    """Whether a lambda (not one of its own parameters) or a generator expression in `root` reads `name`.
+    The lambdas the compiler hands a runtime operator (`rj__.and_(a, lambda: b)`) run within that call
+    and do not count; a user's call, `rj__.call(f, ...)`, may keep what it is given."""
+    at_once = {id(a) for n in gast.walk(root) if runtime_operator(n) not in (None, "call") for a in n.args}
+    return any(id(n) not in at_once and (isinstance(n, gast.GeneratorExp) or (
+        isinstance(n, gast.Lambda) and name not in {a.id for a in n.args.args})) and reads(n, name)
+        for n in gast.walk(root))
+
+
 def _assigns(stmts: list[gast.stmt], name: str) -> bool:
     """Whether every path through `stmts` that runs to their end assigns `name` (loops may not run)."""
     return any((isinstance(s, gast.Assign) and any(name in target_names(t) for t in s.targets))
@@ -160,8 +170,11 @@ def _assigns(stmts: list[gast.stmt], name: str) -> bool:
 
 def live_after(root: gast.AST, stmt: gast.stmt, name: str) -> bool:
     """Whether some path that runs after `stmt` (in the function `root`) may read the value `stmt` leaves
-    in `name`: the rest of each enclosing block, the next pass and the `else` of each enclosing loop.
-    Conservative, as `live_on_entry`."""
+    in `name`: the rest of each enclosing block, the next pass and the `else` of each enclosing loop, or a
+    lambda or generator expression anywhere in `root` (it reads the variable when it runs, which may be
+    after `stmt` wherever it was written). Conservative, as `live_on_entry`."""
+    if _read_when_run(root, name):
+        return True
     parents = parent_map(root)
     node = stmt
     while node is not root and id(node) in parents:

@@ -24,8 +24,8 @@ Iterations are independent when every name the body changes is one of
   runtime adds the iterations' increments in order, so hard mode sums exactly as Python does);
 - a variable of one iteration: assigned before any read on every path through the body (as
   `analysis.live_on_entry` sees it; an inner loop's variable counts), and not read after the loop before
-  it is assigned again (`analysis.live_after`: a name reused by another loop nest does not count), nor
-  by a lambda or generator expression anywhere in the function (they read it when they run).
+  it is assigned again, nor by a lambda or generator expression anywhere in the function
+  (`analysis.live_after`: a name reused by another loop nest does not count).
 Loops with `break`, `continue`, `return`, nested functions or comprehensions are left alone. Arrays the
 loop only reads, each only at `b[j + c]`, get slots too (`reads`, the last argument: fed in to the
 `vmap` or the stream, never written back).
@@ -101,13 +101,6 @@ def _scope_names(node: gast.AST) -> set[str]:
     if isinstance(node, gast.Lambda):
         return {a.id for a in node.args.args}
     return {n for g in node.generators for n in target_names(g.target)}
-
-
-def _read_later(function: gast.FunctionDef, name: str) -> bool:
-    """Whether a lambda or generator expression in `function` reads `name`: it reads the variable when it
-    runs, which may be after a loop that changed it, wherever it was written."""
-    return any(isinstance(n, (gast.Lambda, gast.GeneratorExp)) and name not in _scope_names(n)
-               and _names(n, name) for n in gast.walk(function))
 
 
 def _accumulator(loop: gast.For, name: str, parents: dict[int, gast.AST]) -> bool:
@@ -205,8 +198,7 @@ def _plan(loop: gast.For, function: gast.FunctionDef) -> _Plan | None:
     for name in stored_names:
         if _accumulator(loop, name, parents):
             accumulators.append(name)
-        elif live_on_entry(loop.body, name) or live_after(function, loop, name) \
-                or _read_later(function, name):
+        elif live_on_entry(loop.body, name) or live_after(function, loop, name):
             return streamed
     return _Plan(slots, accumulators, reads=reads)
 
